@@ -1,0 +1,12 @@
+# Sanitizers as an INTERFACE target, linked PRIVATE by every simorch target.
+add_library(simorch_sanitizers INTERFACE)
+if(SIMORCH_ENABLE_ASAN_UBSAN AND SIMORCH_ENABLE_TSAN)
+  message(FATAL_ERROR "SIMORCH_ENABLE_ASAN_UBSAN and SIMORCH_ENABLE_TSAN cannot be combined")
+endif()
+if(SIMORCH_ENABLE_ASAN_UBSAN)
+  target_compile_options(simorch_sanitizers INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(simorch_sanitizers INTERFACE -fsanitize=address,undefined)
+elseif(SIMORCH_ENABLE_TSAN)
+  target_compile_options(simorch_sanitizers INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(simorch_sanitizers INTERFACE -fsanitize=thread)
+endif()

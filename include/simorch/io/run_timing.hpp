@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace simorch {
+
+/// How a run segment ended.
+enum class RunOutcome : std::int32_t { complete = 0, interrupted = 1 };
+
+/// One rank's time in one run segment (a row of /timing/ranks).
+struct RankTiming {
+  std::int32_t rank = 0;
+  std::string host;
+  std::int32_t threads = 0;
+  std::uint64_t tasks = 0;
+  double compute_s = 0;  ///< Σ task time of this rank's threads
+  double idle_s = 0;     ///< Σ time this rank's threads waited for work
+  double comm_s = 0;     ///< main thread time inside MPI calls
+  double wall_s = 0;     ///< this rank's time from start of dispatch to end
+};
+
+/// One pool thread's time in one run segment (a row of /timing/threads).
+struct ThreadTiming {
+  std::int32_t rank = 0;
+  std::int32_t thread = 0;
+  std::uint64_t tasks = 0;
+  double busy_s = 0;
+};
+
+/// One run segment: a `simorch run` from start to its end or interruption. A resumed
+/// study has several; the scaling analysis reads them (docs/hdf5-schema.md, /timing).
+struct SegmentTiming {
+  std::int32_t segment = 0;  ///< 0 for the first run, +1 per resume
+  double start_unix_s = 0;
+  double end_unix_s = 0;
+  double wall_s = 0;      ///< whole segment on rank 0
+  double setup_s = 0;     ///< serial part before dispatch (parse, open file, broadcast)
+  double finalize_s = 0;  ///< serial part after the last result (flush, close)
+  std::int32_t ranks = 1;
+  std::int32_t threads_per_rank = 1;
+  std::uint64_t tasks_done = 0;  ///< tasks finished in this segment
+  RunOutcome outcome = RunOutcome::complete;
+  std::vector<RankTiming> rank_timing;
+  std::vector<ThreadTiming> thread_timing;
+};
+
+}  // namespace simorch
