@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -26,6 +28,7 @@ struct ControllerConfig {
   bool enable_equivalent = true;  ///< SMC: add the model-based equivalent control.
   double damping_gain = 0.0;      ///< sta_smc: extra −damping_gain·σ term.
   // adaptive_smc
+  double alpha = 0.5;  ///< adaptive_smc: proportional term −alpha·σ (no gain slot holds it).
   double leak_rate = 0.01;
   double dead_zone = 0.05;
   double adapt_rate_limit = 10.0;  ///< |K̇| ≤ adapt_rate_limit.

@@ -1,0 +1,69 @@
+#pragma once
+
+// The linear sliding surface shared by the three SMC laws, and their common helpers.
+
+#include <algorithm>
+#include <cmath>
+
+#include "simorch/model/dip_model.hpp"
+
+namespace simorch::detail {
+
+/// sat(v) = clamp(v, −1, 1); NaN passes through so a diverged task stays visible.
+inline double unit_sat(double v) noexcept {
+  return std::isnan(v) ? v : std::clamp(v, -1.0, 1.0);
+}
+
+/// Clamps u to ±max_force; NaN passes through (the orchestrator reports divergence).
+inline double saturate(double u, double max_force) noexcept {
+  return std::isnan(u) ? u : std::clamp(u, -max_force, max_force);
+}
+
+/// s = angle1·θ1 + angle2·θ2 + rate1·θ̇1 + rate2·θ̇2.
+struct SlidingSurface {
+  double angle1 = 0.0;
+  double angle2 = 0.0;
+  double rate1 = 0.0;
+  double rate2 = 0.0;
+
+  double value(const State& x) const noexcept {
+    return angle1 * x[theta1] + angle2 * x[theta2] + rate1 * x[theta1_dot] + rate2 * x[theta2_dot];
+  }
+
+  /// ∂ṡ/∂u at state x of `model`: how strongly the force moves the surface.
+  double input_gain(const ControlAffine& affine) const noexcept {
+    return rate1 * affine.input[1] + rate2 * affine.input[2];
+  }
+
+  /// u_eq making ṡ = 0 on `model`: ṡ = angle·θ̇ + rate·(drift + input·u). Zero when the
+  /// input gain is so small that u_eq would be noise amplified without bound.
+  double equivalent_control(const DipModel& model, const State& x) const noexcept {
+    const ControlAffine affine = model.control_affine(x);
+    const double denominator = input_gain(affine);
+    if (std::abs(denominator) <= kTinyInputGain * (std::abs(rate1) + std::abs(rate2))) {
+      return 0.0;
+    }
+    const double numerator = angle1 * x[theta1_dot] + angle2 * x[theta2_dot] +
+                             rate1 * affine.drift[1] + rate2 * affine.drift[2];
+    return -numerator / denominator;
+  }
+
+  /// +1 or −1: the sign of ∂ṡ/∂u at upright on `model`. The reaching terms are multiplied
+  /// by it so that, e.g., −K·sat(s) drives s towards 0 whatever the sign convention of the
+  /// angles. (With positive surface gains the DIP's input gain is negative: pushing the
+  /// cart forward tips the links backwards, so the unsigned law would push s away.)
+  /// Returns 0 when the force does not move the surface at upright at all.
+  double reaching_direction(const DipModel& model) const noexcept {
+    const double gain = input_gain(model.control_affine(State::Zero()));
+    if (!(std::abs(gain) > kTinyInputGain * (std::abs(rate1) + std::abs(rate2)))) {
+      return 0.0;
+    }
+    return gain > 0.0 ? 1.0 : -1.0;
+  }
+
+  /// Relative threshold on |∂ṡ/∂u| below which u_eq is dropped (units 1/kg·m per unit gain;
+  /// the nominal DIP has |∂θ̈1/∂u| ≈ 1).
+  static constexpr double kTinyInputGain = 1e-6;
+};
+
+}  // namespace simorch::detail

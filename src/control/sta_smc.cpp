@@ -1,0 +1,76 @@
+#include <algorithm>
+#include <cmath>
+
+#include "control_laws.hpp"
+#include "simorch/error.hpp"
+#include "sliding_surface.hpp"
+
+namespace simorch::detail {
+namespace {
+
+/// Super-twisting: u = u_eq + d·(−K1·√|σ|·sat(σ/ε) + z − damping·σ), ż = −K2·sat(σ/ε),
+/// σ = k1(θ̇1 + λ1θ1) + k2(θ̇2 + λ2θ2). z is the per-task state.
+class StaSmc final : public Controller {
+ public:
+  StaSmc(const ControllerConfig& config, const DipModel& design_model)
+      : model_(design_model),
+        surface_{config.gains[2] * config.gains[4], config.gains[3] * config.gains[5],
+                 config.gains[2], config.gains[3]},
+        k1_(config.gains[0]),
+        k2_(config.gains[1]),
+        damping_(config.damping_gain),
+        boundary_layer_(config.boundary_layer),
+        max_force_(config.max_force),
+        uses_equivalent_(config.enable_equivalent),
+        direction_(surface_.reaching_direction(design_model)) {
+    if (direction_ == 0.0) {
+      throw Error("sta_smc: the force does not move the sliding surface at upright");
+    }
+  }
+
+  double compute(const State& x, std::int64_t /*step*/, double dt) override {
+    const double sigma = surface_.value(x);
+    const double switching = unit_sat(sigma / boundary_layer_);
+    const double u_eq = uses_equivalent_ ? surface_.equivalent_control(model_, x) : 0.0;
+    const double twisting = -k1_ * std::sqrt(std::abs(sigma)) * switching + z_ - damping_ * sigma;
+    const double u_raw = u_eq + direction_ * twisting;
+    const double u = saturate(u_raw, max_force_);
+
+    // Anti-windup: stop integrating while the actuator is saturated in the direction the
+    // integral would push it further, and never let z alone exceed what the actuator can do.
+    const double z_rate = -k2_ * switching;
+    const double push = direction_ * z_rate;
+    const bool winds_up = (u_raw > max_force_ && push > 0.0) || (u_raw < -max_force_ && push < 0.0);
+    if (!winds_up && std::isfinite(z_rate)) {
+      z_ = std::clamp(z_ + z_rate * dt, -max_force_, max_force_);
+    }
+    return u;
+  }
+
+  std::unique_ptr<Controller> clone() const override {
+    auto copy = std::make_unique<StaSmc>(*this);
+    copy->z_ = 0.0;
+    return copy;
+  }
+
+ private:
+  DipModel model_;
+  SlidingSurface surface_;
+  double k1_;
+  double k2_;
+  double damping_;
+  double boundary_layer_;
+  double max_force_;
+  bool uses_equivalent_;
+  double direction_;
+  double z_ = 0.0;  ///< Super-twisting integral term [N].
+};
+
+}  // namespace
+
+std::unique_ptr<Controller> make_sta_smc(const ControllerConfig& config,
+                                         const DipModel& design_model) {
+  return std::make_unique<StaSmc>(config, design_model);
+}
+
+}  // namespace simorch::detail
