@@ -1,0 +1,120 @@
+#include <fmt/core.h>
+
+#include <array>
+#include <string>
+
+#include "simorch/study/study.hpp"
+
+namespace simorch {
+namespace {
+
+// Bumped whenever a line is added or its meaning changes, so that old hashes never
+// match a study whose results would differ.
+constexpr int canonical_version = 1;
+constexpr std::array<std::string_view, 4> distribution_names = {"fixed", "uniform", "normal",
+                                                                "file"};
+
+/// Appends "key = value\n"; fmt's "{}" prints the shortest text that reads back to the
+/// same double, so equal text means bitwise-equal settings.
+class Lines {
+ public:
+  template <class T>
+  void add(std::string_view key, const T& value) {
+    text_ += fmt::format("{} = {}\n", key, value);
+  }
+  void add_list(std::string_view key, const double* values, std::size_t count) {
+    text_ += fmt::format("{} = [", key);
+    for (std::size_t i = 0; i < count; ++i) text_ += fmt::format("{}{}", i ? ", " : "", values[i]);
+    text_ += "]\n";
+  }
+  std::string take() { return std::move(text_); }
+
+ private:
+  std::string text_;
+};
+
+std::uint64_t fnv1a(std::string_view bytes, std::uint64_t hash = 0xcbf29ce484222325ULL) {
+  for (const char c : bytes) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+/// Hash of the initial-state rows' bytes: the rows determine the results, not the file
+/// name, so a moved or renamed file still matches.
+std::uint64_t rows_hash(const std::vector<State>& states) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const State& state : states) {
+    for (Eigen::Index i = 0; i < 6; ++i) hash = fnv1a(fmt::format("{},", state(i)), hash);
+  }
+  return hash;
+}
+
+void add_controller(Lines& lines, const ControllerConfig& c) {
+  lines.add("controller", to_string(c.kind));
+  lines.add_list("controller.gains", c.gains.data(), c.gains.size());
+  lines.add("controller.max_force", c.max_force);
+  lines.add("controller.boundary_layer", c.boundary_layer);
+  lines.add("controller.enable_equivalent", c.enable_equivalent);
+  lines.add("controller.damping_gain", c.damping_gain);
+  lines.add("controller.alpha", c.alpha);
+  lines.add("controller.leak_rate", c.leak_rate);
+  lines.add("controller.dead_zone", c.dead_zone);
+  lines.add("controller.adapt_rate_limit", c.adapt_rate_limit);
+  lines.add("controller.K_min", c.k_min);
+  lines.add("controller.K_max", c.k_max);
+  lines.add("controller.K_init", c.k_init);
+  lines.add_list("controller.q", c.q.data(), c.q.size());
+  lines.add("controller.r", c.r);
+  lines.add_list("controller.sequence", c.sequence.data(), c.sequence.size());
+}
+
+}  // namespace
+
+std::string canonical_text(const Study& study) {
+  Lines lines;
+  lines.add("simorch_study_canonical", canonical_version);
+  for (std::size_t i = 0; i < DipParams::count; ++i) {
+    lines.add(fmt::format("physics.{}", DipParams::names[i]), study.nominal.at(i));
+  }
+  for (std::size_t i = 0; i < DipParams::count; ++i) {
+    lines.add(fmt::format("physics_uncertainty.{}", DipParams::names[i]),
+              study.uncertainty.fraction[i]);
+  }
+  const SimConfig& sim = study.sim;
+  lines.add("simulation.model", to_string(sim.model));
+  lines.add("simulation.integrator", to_string(sim.integrator.kind));
+  lines.add("simulation.rtol", sim.integrator.rtol);
+  lines.add("simulation.atol", sim.integrator.atol);
+  lines.add("simulation.min_step", sim.integrator.min_step);
+  lines.add("simulation.dt", sim.dt);
+  lines.add("simulation.duration", sim.duration);
+  lines.add("simulation.bounds.max_abs_x", sim.bounds.max_abs_x);
+  lines.add("simulation.bounds.max_abs_theta", sim.bounds.max_abs_theta);
+  lines.add("simulation.bounds.max_abs_velocity", sim.bounds.max_abs_velocity);
+  lines.add("simulation.settle_tolerance", sim.settle_tolerance);
+  // save_every shapes /trajectories, which are results too; the output path is not.
+  lines.add("output.save_every", sim.save_every);
+  add_controller(lines, study.controller);
+  lines.add("monte_carlo.tasks", study.num_tasks());
+  lines.add("monte_carlo.seed", study.monte_carlo.seed);
+  const InitialStateSpec& initial = study.initial_state;
+  lines.add("monte_carlo.initial_state.distribution",
+            distribution_names[static_cast<std::size_t>(initial.kind)]);
+  if (initial.kind == InitialStateKind::file) {
+    lines.add("monte_carlo.initial_state.rows", initial.states.size());
+    lines.add("monte_carlo.initial_state.rows_fnv1a",
+              fmt::format("{:016x}", rows_hash(initial.states)));
+  } else {
+    lines.add_list("monte_carlo.initial_state.nominal", initial.nominal.data(), 6);
+    lines.add_list("monte_carlo.initial_state.spread", initial.spread.data(), 6);
+  }
+  return lines.take();
+}
+
+std::string study_hash(const Study& study) {
+  return fmt::format("{:016x}", fnv1a(canonical_text(study)));
+}
+
+}  // namespace simorch

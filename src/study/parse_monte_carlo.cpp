@@ -1,0 +1,143 @@
+#include <fmt/core.h>
+
+#include <array>
+#include <string_view>
+
+#include "simorch/error.hpp"
+#include "study_sections.hpp"
+
+namespace simorch::detail {
+namespace {
+
+constexpr std::array<std::string_view, 4> monte_carlo_keys = {"samples", "seed", "controller",
+                                                              "initial_state"};
+constexpr std::array<std::string_view, 5> initial_state_keys = {"distribution", "nominal", "spread",
+                                                                "file", "dataset"};
+constexpr std::array<std::string_view, 4> distribution_names = {"fixed", "uniform", "normal",
+                                                                "file"};
+
+InitialStateKind parse_distribution(const std::string& name, const std::string& path) {
+  for (std::size_t i = 0; i < distribution_names.size(); ++i) {
+    if (name == distribution_names[i]) return static_cast<InitialStateKind>(i);
+  }
+  throw ConfigError(path, name, "allowed: fixed, uniform, normal, file");
+}
+
+std::array<double, 6> parse_spread(const YAML::Node& node, const std::string& path) {
+  std::array<double, 6> spread{};
+  if (node.IsScalar()) {
+    spread.fill(to_number(node, path));
+  } else {
+    const std::vector<double> values = to_numbers(node, path);
+    if (values.size() != 6) {
+      throw ConfigError(path, describe(node), "expected one number or 6 numbers (one per state)");
+    }
+    std::copy(values.begin(), values.end(), spread.begin());
+  }
+  for (const double value : spread) {
+    if (!(value >= 0.0)) {
+      throw ConfigError(path, describe(node), "allowed: numbers >= 0 (half-width or std. dev.)");
+    }
+  }
+  return spread;
+}
+
+bool ends_with_any(const std::string& text, std::initializer_list<std::string_view> suffixes) {
+  for (const std::string_view suffix : suffixes) {
+    if (text.size() >= suffix.size() && text.ends_with(suffix)) return true;
+  }
+  return false;
+}
+
+void load_states(InitialStateSpec& spec, YamlMap& map) {
+  const std::string name = spec.file.filename().string();
+  const auto dataset = map.text("dataset");
+  if (ends_with_any(name, {".h5", ".hdf5", ".H5", ".HDF5"})) {
+    spec.states = read_initial_states_h5(spec.file, dataset.value_or("initial_state"));
+  } else if (ends_with_any(name, {".csv", ".CSV", ".txt"})) {
+    if (dataset) {
+      throw ConfigError(map.key_path("dataset"), *dataset, "only used with .h5/.hdf5 files");
+    }
+    spec.states = read_initial_states_csv(spec.file);
+  } else {
+    throw ConfigError(
+        map.key_path("file"), spec.file.string(),
+        "allowed: a .csv file (6 columns) or a .h5/.hdf5 file with an [N, 6] dataset");
+  }
+}
+
+InitialStateSpec parse_initial_state(YamlMap map, const State& nominal_state,
+                                     const std::filesystem::path& base_dir) {
+  map.reject_unknown(initial_state_keys);
+  InitialStateSpec spec;
+  spec.nominal = nominal_state;
+  if (const auto name = map.text("distribution")) {
+    spec.kind = parse_distribution(*name, map.key_path("distribution"));
+  }
+  if (const auto node = map.take("nominal")) {
+    const std::vector<double> values = to_numbers(*node, map.key_path("nominal"));
+    if (values.size() != 6) {
+      throw ConfigError(map.key_path("nominal"), describe(*node),
+                        "expected 6 numbers [x, theta1, theta2, x_dot, theta1_dot, theta2_dot]");
+    }
+    for (Eigen::Index i = 0; i < 6; ++i) spec.nominal(i) = values[static_cast<std::size_t>(i)];
+  }
+  const bool is_random =
+      spec.kind == InitialStateKind::uniform || spec.kind == InitialStateKind::normal;
+  if (const auto node = map.take("spread")) {
+    // A spread that would silently do nothing is a misunderstanding worth stopping for.
+    if (!is_random) {
+      throw ConfigError(map.key_path("spread"), describe(*node),
+                        "only used with distribution uniform or normal");
+    }
+    spec.spread = parse_spread(*node, map.key_path("spread"));
+  }
+  if (spec.kind == InitialStateKind::file) {
+    const auto file = map.text("file");
+    if (!file || file->empty()) {
+      throw ConfigError(map.key_path("file"), "",
+                        "required with distribution file: a .csv or .h5 file of initial states");
+    }
+    spec.file = std::filesystem::path(*file).is_absolute() ? std::filesystem::path(*file)
+                                                           : base_dir / *file;
+    load_states(spec, map);
+  } else {
+    for (const std::string_view key : {std::string_view("file"), std::string_view("dataset")}) {
+      if (map.contains(key)) {
+        throw ConfigError(map.key_path(key), describe(*map.take(key)),
+                          "only used with distribution file");
+      }
+    }
+  }
+  return spec;
+}
+
+}  // namespace
+
+MonteCarloSection parse_monte_carlo(YamlMap section, const State& nominal_state,
+                                    const std::filesystem::path& base_dir) {
+  section.reject_unknown(monte_carlo_keys);
+  MonteCarloSection result;
+  if (const auto samples = section.integer("samples")) {
+    if (*samples < 1) {
+      throw ConfigError(section.key_path("samples"), std::to_string(*samples),
+                        "allowed: an integer >= 1 (number of tasks)");
+    }
+    result.config.num_samples = static_cast<std::uint64_t>(*samples);
+    result.has_samples = true;
+  }
+  if (const auto seed = section.integer("seed")) {
+    if (*seed < 0) {
+      throw ConfigError(section.key_path("seed"), std::to_string(*seed),
+                        "allowed: an integer >= 0");
+    }
+    result.config.seed = static_cast<std::uint64_t>(*seed);
+    result.has_seed = true;
+  }
+  if (const auto controller = section.text("controller")) result.controller = *controller;
+  result.initial_state =
+      parse_initial_state(section.section("initial_state"), nominal_state, base_dir);
+  return result;
+}
+
+}  // namespace simorch::detail
