@@ -14,6 +14,8 @@ enum class IntegratorKind { euler, rk4, dp45 };
 std::string_view to_string(IntegratorKind kind) noexcept;
 
 /// Settings of the integrator; rtol/atol/min_step matter only for dp45.
+/// dp45 accepts a step when its embedded error estimate e satisfies
+/// sqrt(mean_i (e_i / (atol + rtol·max(|x_i|, |x_new_i|)))²) ≤ 1 (Hairer–Nørsett–Wanner).
 struct IntegratorOptions {
   IntegratorKind kind = IntegratorKind::rk4;
   double rtol = 1e-6;
@@ -23,6 +25,9 @@ struct IntegratorOptions {
 
 /// Why advance() stopped.
 enum class AdvanceStatus { ok, step_too_small, non_finite };
+
+/// "ok" / "step_too_small" / "non_finite".
+std::string_view to_string(AdvanceStatus status) noexcept;
 
 /// Steps taken so far by one Integrator (one task).
 struct StepCounts {
@@ -44,7 +49,8 @@ class Integrator {
 
  private:
   IntegratorOptions options_;
-  double last_step_ = 0.0;  ///< dp45: accepted step size carried into the next period.
+  double last_step_ = 0.0;    ///< dp45: accepted step size carried into the next period.
+  double last_error_ = 1e-4;  ///< dp45: previous accepted error norm (PI step control).
   StepCounts counts_;
 };
 
