@@ -1,0 +1,99 @@
+#include "simorch/h5/error.hpp"
+
+#include <hdf5.h>
+
+#include <string>
+#include <vector>
+
+#include "check.hpp"
+
+namespace simorch::h5 {
+namespace {
+
+constexpr const char* locking_hint =
+    "the file is locked by another process, or the file system does not support locking "
+    "(NFS, Lustre); on such file systems set HDF5_USE_FILE_LOCKING=FALSE";
+constexpr const char* disk_full_text = "disk full (No space left on device)";
+
+struct StackText {
+  std::vector<std::string> messages;
+};
+
+herr_t collect(unsigned /*n*/, const H5E_error2_t* entry, void* data) {
+  auto* text = static_cast<StackText*>(data);
+  if (entry->desc != nullptr && entry->desc[0] != '\0') {
+    text->messages.emplace_back(entry->desc);
+  }
+  return 0;
+}
+
+// The outermost message says what failed in HDF5's terms, the innermost why; the
+// middle of the stack is library plumbing.
+std::string stack_summary(const StackText& text) {
+  if (text.messages.empty()) return "HDF5 call failed";
+  std::string out = text.messages.front();
+  if (text.messages.size() > 1 && text.messages.back() != out) out += ": " + text.messages.back();
+  return out;
+}
+
+bool any_contains(const StackText& text, const char* needle) {
+  for (const auto& m : text.messages) {
+    if (m.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+struct Silencer {
+  Silencer() noexcept { silence_error_printing(); }
+};
+// Runs at program start in every program that uses any wrapper (they all call fail()).
+const Silencer silencer;
+
+}  // namespace
+
+void silence_error_printing() noexcept {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+
+bool is_locking_error(const IoError& error) noexcept {
+  return std::string_view(error.what()).find("HDF5_USE_FILE_LOCKING") != std::string_view::npos;
+}
+
+bool is_disk_full_error(const IoError& error) noexcept {
+  return std::string_view(error.what()).find(disk_full_text) != std::string_view::npos;
+}
+
+namespace detail {
+
+void ensure_silenced() noexcept {
+  static const bool done = [] {
+    silence_error_printing();
+    return true;
+  }();
+  (void)done;
+}
+
+void fail(const std::string& file, const std::string& operation, bool bad_input) {
+  StackText text;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect, &text);
+  H5Eclear2(H5E_DEFAULT);
+  std::string detail = stack_summary(text);
+  if (any_contains(text, "unable to lock file") || any_contains(text, "file locking")) {
+    throw IoError(file, operation, detail + " — " + locking_hint, false);
+  }
+  if (any_contains(text, "errno = 28")) {
+    throw IoError(file, operation, std::string(disk_full_text) + ": " + detail, false);
+  }
+  throw IoError(file, operation, detail, bad_input);
+}
+
+PropList::PropList(hid_t cls) : id_(H5Pcreate(cls)) {
+  if (id_ < 0) fail("", "create property list");
+}
+
+PropList::~PropList() {
+  H5Pclose(id_);
+}
+
+}  // namespace detail
+}  // namespace simorch::h5

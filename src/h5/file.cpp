@@ -1,0 +1,72 @@
+#include "simorch/h5/file.hpp"
+
+#include <hdf5.h>
+
+#include <string>
+#include <system_error>
+
+#include "check.hpp"
+
+namespace simorch::h5 {
+namespace {
+
+// HDF5 1.8 object headers: dense attribute storage for large attributes (the study text),
+// still readable by every HDF5 reader since 2008.
+void set_format(hid_t fapl, const std::string& file) {
+  detail::check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), file,
+                [] { return "set file format"; });
+}
+
+}  // namespace
+
+File::File(Id id, const std::filesystem::path& path) : Group(id, path.string()), path_(path) {}
+
+File File::create(const std::filesystem::path& path, bool overwrite) {
+  detail::ensure_silenced();
+  const std::string name = path.string();
+  detail::PropList fapl(H5P_FILE_ACCESS);
+  set_format(fapl.id(), name);
+  const hid_t id =
+      H5Fcreate(name.c_str(), overwrite ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT, fapl.id());
+  // A missing or read-only folder, or an existing file, is the user's to fix (bad input).
+  detail::check_id(
+      id, name, [] { return "create HDF5 file"; }, true);
+  return File(id, path);
+}
+
+File File::open(const std::filesystem::path& path, FileAccess access) {
+  detail::ensure_silenced();
+  const std::string name = path.string();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    throw IoError(name, "open HDF5 file", "no such file", true);
+  }
+  detail::PropList fapl(H5P_FILE_ACCESS);
+  set_format(fapl.id(), name);
+  const hid_t id = H5Fopen(
+      name.c_str(), access == FileAccess::read_write ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl.id());
+  detail::check_id(
+      id, name, [] { return "open HDF5 file"; }, true);
+  return File(id, path);
+}
+
+void File::flush() const {
+  detail::check(H5Fflush(id(), H5F_SCOPE_LOCAL), file(), [] { return "flush HDF5 file"; });
+}
+
+void File::close() {
+  if (!is_valid()) return;
+  flush();
+  release_checked("close HDF5 file");
+}
+
+bool is_hdf5(const std::filesystem::path& path) noexcept {
+  detail::ensure_silenced();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  const htri_t result = H5Fis_hdf5(path.string().c_str());
+  if (result < 0) H5Eclear2(H5E_DEFAULT);
+  return result > 0;
+}
+
+}  // namespace simorch::h5
