@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -176,10 +177,14 @@ class WorkerPool {
   std::deque<std::shared_ptr<detail::ChunkState>> queue_;  // FIFO of chunks with unclaimed indices
   mutable std::mutex mutex_;
   std::condition_variable work_ready_;
+  // Completion signalling has its own lock so that finishing a chunk never contends with
+  // queueing one.
+  mutable std::mutex completion_mutex_;
   mutable std::condition_variable chunk_completed_;
-  std::uint64_t completed_chunks_ = 0;  // guarded by mutex_
-  int num_sleeping_ = 0;                // guarded by mutex_
-  bool is_stopping_ = false;            // guarded by mutex_
+  std::atomic<std::uint64_t> completed_chunks_{0};
+  mutable std::atomic<int> num_completion_waiters_{0};
+  int num_sleeping_ = 0;      // guarded by mutex_
+  bool is_stopping_ = false;  // guarded by mutex_
   std::vector<std::thread> threads_;
 
   friend struct detail::ChunkState;

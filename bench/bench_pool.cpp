@@ -1,0 +1,108 @@
+// WorkerPool overhead and two-thread efficiency (bench/README.md, "Local parallel").
+//
+//   bench_pool --benchmark_filter=Empty      per-task overhead of submit() and of run_chunk()
+//   bench_pool --benchmark_filter=Efficiency 2 threads vs 1 on 10 ms CPU-bound tasks
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <future>
+#include <vector>
+
+#include "simorch/parallel/worker_pool.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// Fixed CPU work: a dependent chain of multiply-adds that neither vectorises nor sleeps, so
+/// two threads can only finish it faster by really running on two cores.
+double burn(std::uint64_t iterations) {
+  double x = 0.5;
+  for (std::uint64_t i = 0; i < iterations; ++i) x = x * 0.9999999 + 1e-7;
+  return x;
+}
+
+/// Iterations of burn() that take about `seconds` on one core (best of a few tries, so a
+/// busy neighbour during calibration does not inflate the task).
+std::uint64_t calibrate(double seconds) {
+  constexpr std::uint64_t probe = 2'000'000;
+  double best_s = 1e9;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    const auto start = Clock::now();
+    benchmark::DoNotOptimize(burn(probe));
+    best_s = std::min(best_s, seconds_since(start));
+  }
+  return static_cast<std::uint64_t>(static_cast<double>(probe) * seconds / best_s);
+}
+
+/// Per-task time of submit() + future.get() for empty tasks (the counter "per_task" is in
+/// seconds; Google Benchmark prints it with a unit).
+void BM_SubmitEmpty(benchmark::State& state) {
+  const auto threads = static_cast<int>(state.range(0));
+  constexpr std::size_t batch = 10'000;
+  simorch::WorkerPool pool(threads);
+  std::vector<std::future<void>> futures;
+  futures.reserve(batch);
+  for (auto _ : state) {
+    futures.clear();
+    for (std::size_t i = 0; i < batch; ++i) futures.push_back(pool.submit([] {}));
+    for (auto& f : futures) f.get();
+  }
+  state.counters["per_task"] =
+      benchmark::Counter(static_cast<double>(batch), benchmark::Counter::kIsIterationInvariantRate |
+                                                         benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_SubmitEmpty)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+/// Per-item time of one run_chunk() of empty items: the dynamic self-scheduling cost.
+void BM_ChunkEmpty(benchmark::State& state) {
+  const auto threads = static_cast<int>(state.range(0));
+  constexpr std::uint64_t items = 100'000;
+  simorch::WorkerPool pool(threads);
+  for (auto _ : state) {
+    pool.run_chunk({0, items}, [](std::uint64_t, int) {}).wait();
+  }
+  state.counters["per_task"] =
+      benchmark::Counter(static_cast<double>(items), benchmark::Counter::kIsIterationInvariantRate |
+                                                         benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_ChunkEmpty)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+/// Parallel efficiency of 2 threads over 1: the same 20 tasks of ~10 ms CPU work on a
+/// 1-thread and a 2-thread pool; efficiency = T1 / (2·T2), from the sums over iterations.
+void BM_TwoThreadEfficiency(benchmark::State& state) {
+  constexpr std::uint64_t tasks = 20;
+  const std::uint64_t work = calibrate(0.010);
+  simorch::WorkerPool one(1);
+  simorch::WorkerPool two(2);
+  std::vector<double> sink(tasks);
+  auto run = [&](simorch::WorkerPool& pool) {
+    const auto start = Clock::now();
+    pool.run_chunk({0, tasks}, [&](std::uint64_t i, int) { sink[i] = burn(work); }).wait();
+    return seconds_since(start);
+  };
+  double t1_s = 0;
+  double t2_s = 0;
+  for (auto _ : state) {
+    t1_s += run(one);
+    t2_s += run(two);
+    benchmark::DoNotOptimize(sink.data());
+  }
+  const double n = static_cast<double>(state.iterations());
+  state.counters["task_ms"] = 1e3 * t1_s / (n * static_cast<double>(tasks));
+  state.counters["t1_s"] = t1_s / n;
+  state.counters["t2_s"] = t2_s / n;
+  state.counters["efficiency"] = t1_s / (2.0 * t2_s);
+}
+BENCHMARK(BM_TwoThreadEfficiency)->Iterations(5)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
