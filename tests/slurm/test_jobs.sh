@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# Submits the scripts of jobs/ to a private one-node SLURM cluster (slurm_cluster.sh)
+# with small studies and checks what they produce, as a user would.
+#
+#   test_jobs.sh run|resumable|strong|weak
+#
+#   run        run.sbatch, 1 rank x 2 threads (hybrid) and 2 ranks x 1 thread: every
+#              task finished, the layout recorded in the file is the one asked for
+#   resumable  resumable.sbatch interrupted with the pre-timeout signal: exits 75, the job
+#              requeues, resumes and completes; results bitwise equal to an uninterrupted
+#              run.sbatch run of the same study
+#   strong     strong_scaling.sbatch over 1x1 1x2 2x1: three complete files and a strong table
+#   weak       weak_scaling.sbatch over 1x1 2x1: samples scaled with the cores, a weak table
+#
+# Environment: SIMORCH_EXE (the simorch binary; set by ctest). Exits 77 (ctest: skipped)
+# with the reason when it cannot run here: not root, SLURM/munge/h5py missing.
+# SIMORCH_TEST_KEEP=1 keeps the cluster directory (logs, job outputs) for inspection.
+set -euo pipefail
+
+usage() { echo "usage: test_jobs.sh run|resumable|strong|weak   (env SIMORCH_EXE=path/to/simorch)"; }
+if [[ "${1:-}" == "--help" || $# -ne 1 ]]; then
+  usage
+  [[ "${1:-}" == "--help" ]] && exit 0
+  exit 2
+fi
+scenario=$1
+
+here=$(cd "$(dirname "$0")" && pwd)
+source_dir=$(cd "$here/../.." && pwd)
+jobs_dir="$source_dir/jobs"
+cluster="$here/slurm_cluster.sh"
+checker=("/usr/bin/python3" "$here/check_batch.py")
+readonly skip_code=77
+# Bound on each wait for a job; the studies take seconds.
+readonly job_limit_s=240
+
+skip() {
+  echo "SKIPPED: $*"
+  exit "$skip_code"
+}
+
+reason=$("$cluster" check) || skip "$reason"
+[[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c 'import h5py, numpy' 2>/dev/null ||
+  skip "Debian's /usr/bin/python3 with h5py and numpy is needed to read the results (scripts/install-deps)"
+: "${SIMORCH_EXE:?set SIMORCH_EXE to the simorch binary (ctest does)}"
+[[ -x "$SIMORCH_EXE" ]] || { echo "FAIL: SIMORCH_EXE=$SIMORCH_EXE is not an executable" >&2; exit 1; }
+SIMORCH_EXE=$(realpath "$SIMORCH_EXE")
+
+# The cluster and every job file live here; the unix socket path must stay short.
+work=$(mktemp -d /tmp/simorch-slurm.XXXXXX)
+finish() {
+  local rc=$?
+  if [[ -n "${SLURM_CONF:-}" ]]; then
+    # Jobs first (their processes belong to slurmstepd, not to a pid file), then daemons.
+    local ids
+    ids=$(squeue -h -o %i 2>/dev/null || true)
+    if [[ -n "$ids" ]]; then
+      # shellcheck disable=SC2086
+      scancel $ids 2>/dev/null || true
+      for _ in $(seq 1 40); do
+        [[ -z "$(squeue -h -o %i 2>/dev/null)" ]] && break
+        sleep 0.25
+      done
+    fi
+  fi
+  if ((rc != 0)); then
+    echo "---- test failed (exit $rc); logs from $work ----" >&2
+    for f in "$work"/jobs/*.out; do
+      [[ -e "$f" ]] && { echo "== $f" >&2; tail -n 40 "$f" >&2; }
+    done
+    tail -n 25 "$work/log/slurmctld.log" "$work/log/slurmd.log" >&2 2>/dev/null || true
+  fi
+  "$cluster" stop "$work" || true
+  if [[ "${SIMORCH_TEST_KEEP:-0}" == 1 ]]; then
+    echo "kept $work"
+  else
+    rm -rf "$work"
+  fi
+  exit "$rc"
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
+
+"$cluster" start "$work"
+# shellcheck source=/dev/null
+source "$work/env.sh"
+
+# Job environment (sbatch exports the submitter's): Open MPI refuses root without these,
+# and containers often forbid the cross-memory attach its shared-memory transport tries.
+if [[ "$(id -u)" -eq 0 ]]; then
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+fi
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
+export SIMORCH="$SIMORCH_EXE"
+mkdir -p "$work/jobs"
+cd "$work/jobs"
+cp "$here/study_short.yaml" "$here/study_long.yaml" .
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+# Prints one field (e.g. JobState) of a job as scontrol shows it.
+job_field() {
+  scontrol show job -o "$1" 2>/dev/null | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1
+}
+
+# Waits (bounded) until job $1 has ended; prints "STATE EXITCODE".
+wait_job_end() {
+  local id=$1 deadline=$((SECONDS + job_limit_s)) state
+  while true; do
+    state=$(job_field "$id" JobState)
+    case "$state" in
+    COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY | BOOT_FAIL | DEADLINE | PREEMPTED)
+      echo "$state $(job_field "$id" ExitCode)"
+      return
+      ;;
+    esac
+    ((SECONDS < deadline)) || fail "job $id still '$state' after ${job_limit_s}s"
+    sleep 0.5
+  done
+}
+
+# Waits (bounded) until job $1 is in state $2.
+wait_job_state() {
+  local id=$1 want=$2 deadline=$((SECONDS + job_limit_s)) state
+  while true; do
+    state=$(job_field "$id" JobState)
+    [[ "$state" == "$want" ]] && return
+    ((SECONDS < deadline)) || fail "job $id is '$state', not '$want', after ${job_limit_s}s"
+    sleep 0.2
+  done
+}
+
+expect_success() {
+  local id=$1 name=$2 result
+  result=$(wait_job_end "$id")
+  [[ "$result" == "COMPLETED 0:0" ]] || fail "$name (job $id) ended '$result', expected 'COMPLETED 0:0'"
+  echo "ok: $name (job $id) completed"
+}
+
+# Tasks in a study file (monte_carlo.samples).
+samples_of() { awk '/^[ \t]+samples:/ { print $2; exit }' "$1"; }
+
+test_run() {
+  local hybrid flat
+  hybrid=$(OUT=hybrid.h5 sbatch --parsable --ntasks=1 --cpus-per-task=2 --time=5 \
+    --output=run-hybrid.out "$jobs_dir/run.sbatch" study_short.yaml)
+  flat=$(STUDY=study_short.yaml OUT=flat.h5 sbatch --parsable --ntasks=2 --cpus-per-task=1 \
+    --time=5 --output=run-flat.out "$jobs_dir/run.sbatch")
+  expect_success "$hybrid" "run.sbatch 1 rank x 2 threads"
+  expect_success "$flat" "run.sbatch 2 ranks x 1 thread"
+  local tasks
+  tasks=$(samples_of study_short.yaml)
+  "${checker[@]}" complete hybrid.h5 --tasks "$tasks" --ranks 1 --threads 2
+  "${checker[@]}" complete flat.h5 --tasks "$tasks" --ranks 2 --threads 1
+  "${checker[@]}" same hybrid.h5 flat.h5
+}
+
+test_resumable() {
+  # The reference runs uninterrupted on one core while the resumable job gets the other.
+  local reference job
+  reference=$(OUT=reference.h5 sbatch --parsable --ntasks=1 --cpus-per-task=1 --time=5 \
+    --output=reference.out "$jobs_dir/run.sbatch" study_long.yaml)
+  job=$(OUT=resumed.h5 sbatch --parsable --ntasks=1 --cpus-per-task=1 --time=5 \
+    --output=resumable.out "$jobs_dir/resumable.sbatch" study_long.yaml)
+  wait_job_state "$job" RUNNING
+  # Interrupt once simorch has made some progress, well before it could finish.
+  local deadline=$((SECONDS + 60))
+  until grep -q 'restart 0' resumable.out 2>/dev/null && [[ -e resumed.h5 ]]; do
+    ((SECONDS < deadline)) || fail "resumable job $job did not start simorch within 60 s"
+    sleep 0.2
+  done
+  sleep 4
+  [[ "$(job_field "$job" JobState)" == RUNNING ]] || fail "job $job finished before it could be interrupted"
+  echo "sending the pre-timeout signal to job $job"
+  scancel --signal=USR1 --batch "$job"
+
+  # The job stops, requeues itself and waits out SLURM's requeue delay: lift it.
+  deadline=$((SECONDS + job_limit_s))
+  until [[ "$(job_field "$job" Restarts)" == 1 && "$(job_field "$job" JobState)" == PENDING ]]; do
+    local state
+    state=$(job_field "$job" JobState)
+    case "$state" in COMPLETED | FAILED | CANCELLED) fail "job $job ended '$state' instead of requeueing" ;; esac
+    ((SECONDS < deadline)) || fail "job $job did not requeue within ${job_limit_s}s (state $state)"
+    sleep 0.5
+  done
+  echo "job $job requeued; lifting the requeue delay"
+  scontrol update "JobId=$job" StartTime=now
+  expect_success "$job" "resumable.sbatch after requeue"
+  expect_success "$reference" "run.sbatch reference"
+
+  grep -q 'simorch exited with 75' resumable.out || fail "the first run did not exit 75"
+  grep -q 'requeued job' resumable.out || fail "the job did not report its requeue"
+  grep -q 'restart 1:.*--resume' resumable.out || fail "the requeued job did not resume (SLURM_RESTART_COUNT=1, --resume)"
+  grep -q 'restart 2' resumable.out && fail "the finished study requeued again"
+  # Two segments in the file: the first interrupted, with some but not all tasks done.
+  local tasks segments
+  tasks=$(samples_of study_long.yaml)
+  segments=$("${checker[@]}" segments resumed.h5)
+  echo "segments (segment outcome tasks_done):"
+  echo "$segments"
+  [[ $(wc -l <<<"$segments") -eq 2 ]] || fail "expected 2 run segments in resumed.h5"
+  read -r _ outcome done_first <<<"$(head -n 1 <<<"$segments")"
+  [[ "$outcome" == 1 ]] || fail "the first segment was not recorded as interrupted"
+  ((done_first > 0 && done_first < tasks)) ||
+    fail "the first segment finished $done_first of $tasks tasks: not a mid-run interruption"
+  "${checker[@]}" complete resumed.h5 --tasks "$tasks"
+  "${checker[@]}" complete reference.h5 --tasks "$tasks"
+  "${checker[@]}" same reference.h5 resumed.h5
+}
+
+test_strong() {
+  local job
+  job=$(OUT_DIR=strong LAYOUTS="1x1 1x2 2x1" sbatch --parsable --ntasks=2 --cpus-per-task=1 \
+    --time=5 --output=strong.out "$jobs_dir/strong_scaling.sbatch" study_short.yaml)
+  expect_success "$job" "strong_scaling.sbatch"
+  local tasks layout
+  tasks=$(samples_of study_short.yaml)
+  for layout in 1x1 1x2 2x1; do
+    "${checker[@]}" complete "strong/strong-$layout.h5" --tasks "$tasks" \
+      --ranks "${layout%x*}" --threads "${layout#*x}"
+  done
+  "${checker[@]}" same strong/strong-1x1.h5 strong/strong-2x1.h5
+  cat strong/scaling.txt
+  grep -qi 'strong' strong/scaling.txt || fail "the table does not say it is a strong-scaling series"
+  for layout in 1x1 1x2 2x1; do
+    grep -q "strong-$layout.h5" strong/scaling.txt || fail "strong-$layout.h5 missing from the table"
+  done
+  grep -q 'simorch-strong\|strong-1x1' strong.out || fail "the job output lacks the table"
+}
+
+test_weak() {
+  local job per_core=40
+  job=$(OUT_DIR=weak LAYOUTS="1x1 2x1" SAMPLES_PER_CORE=$per_core sbatch --parsable --ntasks=2 \
+    --cpus-per-task=1 --time=5 --output=weak.out "$jobs_dir/weak_scaling.sbatch" study_short.yaml)
+  expect_success "$job" "weak_scaling.sbatch"
+  "${checker[@]}" complete weak/weak-1x1.h5 --tasks "$per_core" --ranks 1 --threads 1
+  "${checker[@]}" complete weak/weak-2x1.h5 --tasks $((2 * per_core)) --ranks 2 --threads 1
+  cat weak/scaling.txt
+  grep -qi 'weak' weak/scaling.txt || fail "the table does not say it is a weak-scaling series"
+  grep -q 'weak-2x1.h5' weak/scaling.txt || fail "weak-2x1.h5 missing from the table"
+}
+
+start_s=$SECONDS
+case "$scenario" in
+run) test_run ;;
+resumable) test_resumable ;;
+strong) test_strong ;;
+weak) test_weak ;;
+*)
+  usage >&2
+  exit 2
+  ;;
+esac
+echo "PASS: $scenario in $((SECONDS - start_s)) s"
