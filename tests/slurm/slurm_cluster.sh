@@ -15,6 +15,8 @@ set -euo pipefail
 usage() { echo "usage: slurm_cluster.sh start DIR | stop DIR | check"; }
 
 readonly skip_code=77
+# The daemons live in /usr/sbin, which a non-login shell may not have on its PATH.
+export PATH="$PATH:/usr/sbin:/sbin"
 
 # Prints why the cluster cannot run here (nothing if it can).
 why_not_runnable() {
@@ -24,7 +26,7 @@ why_not_runnable() {
   fi
   local tool
   for tool in munged mungekey slurmctld slurmd sbatch squeue scontrol scancel; do
-    if ! command -v "$tool" >/dev/null 2>&1 && [[ ! -x "/usr/sbin/$tool" ]]; then
+    if ! command -v "$tool" >/dev/null 2>&1; then
       echo "'$tool' not found: install Debian packages slurm-wlm and munge (scripts/install-deps)"
       return
     fi
@@ -154,27 +156,36 @@ EOF
   echo "slurm_cluster: up in $dir (ctld port $ctld_port, slurmd port $slurmd_port, node $host)"
 }
 
-# Stops the daemons whose pid files are in DIR (and only those), waits for them to go.
+# Cancels the cluster's jobs (their processes belong to slurmstepd, not to a pid file),
+# then stops the daemons whose pid files are in DIR, and only those.
 stop_cluster() {
-  local dir=$1 name pidfile pid
+  local dir=$1 name pidfile pid ids
+  if [[ -s "$dir/slurmctld.pid" ]] && kill -0 "$(<"$dir/slurmctld.pid")" 2>/dev/null; then
+    export SLURM_CONF="$dir/etc/slurm.conf"
+    ids=$(squeue -h -o %i 2>/dev/null || true)
+    if [[ -n "$ids" ]]; then
+      # shellcheck disable=SC2086  # one argument per job id
+      scancel $ids 2>/dev/null || true
+      wait_for 20 queue_is_empty || echo "slurm_cluster: jobs $ids still listed after scancel" >&2
+    fi
+  fi
   for name in slurmd slurmctld munge/munged; do
     pidfile="$dir/$name.pid"
     [[ -s "$pidfile" ]] || continue
     pid=$(<"$pidfile")
     if kill -0 "$pid" 2>/dev/null; then
       kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 40); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.25
-      done
-      if kill -0 "$pid" 2>/dev/null; then
+      wait_for 10 not_running "$pid" || {
         echo "slurm_cluster: $name ($pid) ignored SIGTERM, sending SIGKILL" >&2
         kill -KILL "$pid" 2>/dev/null || true
-      fi
+      }
     fi
     rm -f "$pidfile"
   done
 }
+
+queue_is_empty() { [[ -z "$(squeue -h -o %i 2>/dev/null)" ]]; }
+not_running() { ! kill -0 "$1" 2>/dev/null; }
 
 main() {
   case "${1:-}" in

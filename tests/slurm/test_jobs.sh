@@ -40,8 +40,9 @@ skip() {
 }
 
 reason=$("$cluster" check) || skip "$reason"
-[[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c 'import h5py, numpy' 2>/dev/null ||
+if ! /usr/bin/python3 -c 'import h5py, numpy' 2>/dev/null; then
   skip "Debian's /usr/bin/python3 with h5py and numpy is needed to read the results (scripts/install-deps)"
+fi
 : "${SIMORCH_EXE:?set SIMORCH_EXE to the simorch binary (ctest does)}"
 [[ -x "$SIMORCH_EXE" ]] || { echo "FAIL: SIMORCH_EXE=$SIMORCH_EXE is not an executable" >&2; exit 1; }
 SIMORCH_EXE=$(realpath "$SIMORCH_EXE")
@@ -50,19 +51,6 @@ SIMORCH_EXE=$(realpath "$SIMORCH_EXE")
 work=$(mktemp -d /tmp/simorch-slurm.XXXXXX)
 finish() {
   local rc=$?
-  if [[ -n "${SLURM_CONF:-}" ]]; then
-    # Jobs first (their processes belong to slurmstepd, not to a pid file), then daemons.
-    local ids
-    ids=$(squeue -h -o %i 2>/dev/null || true)
-    if [[ -n "$ids" ]]; then
-      # shellcheck disable=SC2086
-      scancel $ids 2>/dev/null || true
-      for _ in $(seq 1 40); do
-        [[ -z "$(squeue -h -o %i 2>/dev/null)" ]] && break
-        sleep 0.25
-      done
-    fi
-  fi
   if ((rc != 0)); then
     echo "---- test failed (exit $rc); logs from $work ----" >&2
     for f in "$work"/jobs/*.out; do
