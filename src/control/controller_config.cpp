@@ -53,6 +53,38 @@ void require_non_negative(double value, const std::string& key) {
   if (!(value >= 0.0)) throw ConfigError(key, format_number(value), "a number >= 0");
 }
 
+void require_non_zero(double value, const std::string& key) {
+  require_finite(value, key);
+  if (value == 0.0) {
+    throw ConfigError(key, format_number(value),
+                      "a non-zero number (surface weights may be negative, see docs/controllers.md)");
+  }
+}
+
+enum class GainRule { positive, non_negative, non_zero };
+
+/// Sign each gain must have. Switching, integral and adaptation gains drive σ to 0 and
+/// must be positive; the per-link slopes λ of sta/adaptive (σ_i = θ̇i + λiθi) must be
+/// positive for each link's error to decay. The weights that mix the two links may have
+/// either sign: with absolute angles no all-positive angle-only surface has stable
+/// sliding dynamics on the DIP (docs/controllers.md), so positivity would forbid every
+/// working surface.
+GainRule gain_rule(ControllerKind kind, std::size_t index) noexcept {
+  switch (kind) {
+    case ControllerKind::classical_smc:  // [k1, k2, λ1, λ2, K, kd]
+      if (index < 4) return GainRule::non_zero;
+      return index == 4 ? GainRule::positive : GainRule::non_negative;
+    case ControllerKind::sta_smc:  // [K1, K2, k1, k2, λ1, λ2]
+      return index == 2 || index == 3 ? GainRule::non_zero : GainRule::positive;
+    case ControllerKind::adaptive_smc:  // [k1, k2, λ1, λ2, γ]
+      return index < 2 ? GainRule::non_zero : GainRule::positive;
+    case ControllerKind::lqr:
+    case ControllerKind::open_loop:
+      break;
+  }
+  return GainRule::positive;
+}
+
 void validate_gains(const ControllerConfig& config, std::string_view prefix) {
   const std::string key = join(prefix, "gains");
   const std::size_t expected = expected_gain_count(config.kind);
@@ -62,15 +94,18 @@ void validate_gains(const ControllerConfig& config, std::string_view prefix) {
                           std::to_string(expected) + " gains " +
                           std::string(gain_names(config.kind)));
   }
-  // Every SMC gain must be positive (surface slopes make the sliding dynamics Hurwitz,
-  // switching gains drive the state to the surface) except classical kd, which may be 0.
   for (std::size_t i = 0; i < expected; ++i) {
     const std::string gain_key = key + "[" + std::to_string(i) + "]";
-    const bool may_be_zero = config.kind == ControllerKind::classical_smc && i == 5;
-    if (may_be_zero) {
-      require_non_negative(config.gains[i], gain_key);
-    } else {
-      require_positive(config.gains[i], gain_key);
+    switch (gain_rule(config.kind, i)) {
+      case GainRule::positive:
+        require_positive(config.gains[i], gain_key);
+        break;
+      case GainRule::non_negative:
+        require_non_negative(config.gains[i], gain_key);
+        break;
+      case GainRule::non_zero:
+        require_non_zero(config.gains[i], gain_key);
+        break;
     }
   }
 }

@@ -1,0 +1,174 @@
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <string>
+
+#include "simorch/control/controller.hpp"
+#include "simorch/error.hpp"
+
+namespace simorch {
+namespace {
+
+ControllerConfig valid_config(ControllerKind kind) {
+  ControllerConfig config;
+  config.kind = kind;
+  switch (kind) {
+    case ControllerKind::classical_smc:
+      config.gains = {0.3, -2.0, 6.7, -28.0, 90.0, 2.7};
+      break;
+    case ControllerKind::sta_smc:
+      config.gains = {75.0, 16.0, 0.5, -5.0, 48.0, 21.5};
+      break;
+    case ControllerKind::adaptive_smc:
+      config.gains = {13.0, -58.0, 48.0, 18.0, 2.5};
+      break;
+    case ControllerKind::lqr:
+    case ControllerKind::open_loop:
+      break;
+  }
+  return config;
+}
+
+/// Runs validate() and returns the ConfigError it threw (fails the test if none).
+ConfigError config_error_of(const ControllerConfig& config, std::string_view prefix) {
+  try {
+    validate(config, prefix);
+  } catch (const ConfigError& error) {
+    return error;
+  }
+  ADD_FAILURE() << "validate() accepted an invalid config";
+  return ConfigError("", "", "");
+}
+
+constexpr ControllerKind kAllKinds[] = {ControllerKind::classical_smc, ControllerKind::sta_smc,
+                                        ControllerKind::adaptive_smc, ControllerKind::lqr,
+                                        ControllerKind::open_loop};
+
+TEST(ControllerKind, names_match_the_study_file_keys) {
+  EXPECT_EQ(to_string(ControllerKind::classical_smc), "classical_smc");
+  EXPECT_EQ(to_string(ControllerKind::sta_smc), "sta_smc");
+  EXPECT_EQ(to_string(ControllerKind::adaptive_smc), "adaptive_smc");
+  EXPECT_EQ(to_string(ControllerKind::lqr), "lqr");
+  EXPECT_EQ(to_string(ControllerKind::open_loop), "open_loop");
+}
+
+TEST(ControllerKind, gain_counts_follow_the_seed_gain_order) {
+  EXPECT_EQ(expected_gain_count(ControllerKind::classical_smc), 6u);
+  EXPECT_EQ(expected_gain_count(ControllerKind::sta_smc), 6u);
+  EXPECT_EQ(expected_gain_count(ControllerKind::adaptive_smc), 5u);
+  EXPECT_EQ(expected_gain_count(ControllerKind::lqr), 0u);
+  EXPECT_EQ(expected_gain_count(ControllerKind::open_loop), 0u);
+}
+
+TEST(ValidateController, accepts_a_valid_config_of_every_kind) {
+  for (ControllerKind kind : kAllKinds) {
+    EXPECT_NO_THROW(validate(valid_config(kind), "controllers.x")) << to_string(kind);
+  }
+}
+
+TEST(ValidateController, wrong_gain_count_names_the_key_the_length_and_the_allowed_length) {
+  ControllerConfig config = valid_config(ControllerKind::classical_smc);
+  config.gains.pop_back();
+  const ConfigError error = config_error_of(config, "controllers.classical_smc");
+  EXPECT_EQ(error.key_path(), "controllers.classical_smc.gains");
+  EXPECT_NE(error.value().find('5'), std::string::npos) << error.what();
+  EXPECT_NE(error.allowed().find("exactly 6"), std::string::npos) << error.what();
+
+  ControllerConfig lqr = valid_config(ControllerKind::lqr);
+  lqr.gains = {1.0};
+  EXPECT_EQ(config_error_of(lqr, "controllers.lqr").key_path(), "controllers.lqr.gains");
+}
+
+TEST(ValidateController, non_positive_switching_gain_names_its_index) {
+  ControllerConfig config = valid_config(ControllerKind::classical_smc);
+  config.gains[4] = 0.0;  // K
+  const ConfigError error = config_error_of(config, "c");
+  EXPECT_EQ(error.key_path(), "c.gains[4]");
+  EXPECT_EQ(error.value(), "0");
+
+  ControllerConfig sta = valid_config(ControllerKind::sta_smc);
+  sta.gains[4] = -1.0;  // λ1: a per-link slope must stay positive
+  EXPECT_EQ(config_error_of(sta, "s").key_path(), "s.gains[4]");
+
+  ControllerConfig adaptive = valid_config(ControllerKind::adaptive_smc);
+  adaptive.gains[4] = -0.5;  // γ
+  EXPECT_EQ(config_error_of(adaptive, "a").key_path(), "a.gains[4]");
+}
+
+TEST(ValidateController, surface_weights_may_be_negative_but_not_zero) {
+  ControllerConfig config = valid_config(ControllerKind::adaptive_smc);
+  config.gains[1] = -58.0;
+  EXPECT_NO_THROW(validate(config, "a"));
+  config.gains[1] = 0.0;
+  EXPECT_EQ(config_error_of(config, "a").key_path(), "a.gains[1]");
+}
+
+TEST(ValidateController, non_finite_gain_is_rejected) {
+  ControllerConfig config = valid_config(ControllerKind::sta_smc);
+  config.gains[0] = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(config_error_of(config, "s").key_path(), "s.gains[0]");
+}
+
+TEST(ValidateController, max_force_and_boundary_layer_must_be_positive) {
+  for (ControllerKind kind : kAllKinds) {
+    ControllerConfig config = valid_config(kind);
+    config.max_force = 0.0;
+    EXPECT_EQ(config_error_of(config, "k").key_path(), "k.max_force") << to_string(kind);
+  }
+  ControllerConfig config = valid_config(ControllerKind::sta_smc);
+  config.boundary_layer = -0.1;
+  const ConfigError error = config_error_of(config, "controllers.sta_smc");
+  EXPECT_EQ(error.key_path(), "controllers.sta_smc.boundary_layer");
+  EXPECT_EQ(error.value(), "-0.1");
+}
+
+TEST(ValidateController, adaptive_gain_bounds_must_bracket_the_initial_gain) {
+  ControllerConfig config = valid_config(ControllerKind::adaptive_smc);
+  config.k_init = 200.0;  // above K_max = 100
+  const ConfigError high = config_error_of(config, "a");
+  EXPECT_EQ(high.key_path(), "a.K_init");
+  EXPECT_NE(high.allowed().find("[0.1, 100]"), std::string::npos) << high.what();
+
+  config = valid_config(ControllerKind::adaptive_smc);
+  config.k_min = 5.0;
+  config.k_max = 1.0;
+  EXPECT_EQ(config_error_of(config, "a").key_path(), "a.K_max");
+
+  config = valid_config(ControllerKind::adaptive_smc);
+  config.adapt_rate_limit = 0.0;
+  EXPECT_EQ(config_error_of(config, "a").key_path(), "a.adapt_rate_limit");
+}
+
+TEST(ValidateController, lqr_weights_are_six_non_negative_q_and_a_positive_r) {
+  ControllerConfig config = valid_config(ControllerKind::lqr);
+  config.q = {1.0, 1.0, 1.0};
+  const ConfigError length = config_error_of(config, "controllers.lqr");
+  EXPECT_EQ(length.key_path(), "controllers.lqr.q");
+  EXPECT_NE(length.value().find('3'), std::string::npos);
+
+  config = valid_config(ControllerKind::lqr);
+  config.q[2] = -1.0;
+  EXPECT_EQ(config_error_of(config, "l").key_path(), "l.q[2]");
+
+  config = valid_config(ControllerKind::lqr);
+  config.r = 0.0;
+  EXPECT_EQ(config_error_of(config, "l").key_path(), "l.r");
+}
+
+TEST(ValidateController, open_loop_sequence_must_be_finite) {
+  ControllerConfig config = valid_config(ControllerKind::open_loop);
+  config.sequence = {1.0, std::numeric_limits<double>::infinity()};
+  EXPECT_EQ(config_error_of(config, "o").key_path(), "o.sequence[1]");
+}
+
+TEST(ValidateController, message_is_one_line_with_key_value_and_allowed) {
+  ControllerConfig config = valid_config(ControllerKind::classical_smc);
+  config.max_force = -3.0;
+  const ConfigError error = config_error_of(config, "controllers.classical_smc");
+  const std::string message = error.what();
+  EXPECT_EQ(message, "controllers.classical_smc.max_force: got '-3', a number > 0");
+  EXPECT_EQ(message.find('\n'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace simorch
