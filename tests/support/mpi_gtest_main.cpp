@@ -38,6 +38,8 @@ class GatherFailuresListener : public testing::EmptyTestEventListener {
         if (all[r].empty()) continue;
         std::printf("[  FAILED  ] %s.%s on rank %zu:\n%s", info.test_suite_name(), info.name(), r,
                     all[r].c_str());
+        failed_elsewhere_.push_back(std::string(info.test_suite_name()) + "." + info.name() +
+                                    " (rank " + std::to_string(r) + ")");
       }
       std::fflush(stdout);
     } else {
@@ -46,9 +48,13 @@ class GatherFailuresListener : public testing::EmptyTestEventListener {
     failures_.clear();
   }
 
+  /// Rank 0: tests that failed on another rank (gtest's own summary only knows rank 0).
+  const std::vector<std::string>& failed_elsewhere() const { return failed_elsewhere_; }
+
  private:
   boost::mpi::communicator world_;
   std::string failures_;
+  std::vector<std::string> failed_elsewhere_;
 };
 
 }  // namespace
@@ -65,13 +71,18 @@ int main(int argc, char** argv) {
 
   auto& listeners = testing::UnitTest::GetInstance()->listeners();
   if (world.rank() != 0) delete listeners.Release(listeners.default_result_printer());
-  listeners.Append(new GatherFailuresListener(world));
+  auto* gather = new GatherFailuresListener(world);
+  listeners.Append(gather);  // the listener list owns it
 
   const int local = RUN_ALL_TESTS();
   int worst = 0;
   boost::mpi::all_reduce(world, local, worst, boost::mpi::maximum<int>());
-  if (world.rank() == 0 && worst != local) {
-    std::printf("[  FAILED  ] some tests failed on other ranks (see above)\n");
+  if (world.rank() == 0) {
+    for (const auto& name : gather->failed_elsewhere())
+      std::printf("[  FAILED  ] %s\n", name.c_str());
+    if (worst != local || !gather->failed_elsewhere().empty()) {
+      std::printf("[  FAILED  ] failures on other ranks: see above\n");
+    }
   }
   return worst;
 }
