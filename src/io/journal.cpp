@@ -1,0 +1,393 @@
+#include "journal.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <type_traits>
+#include <utility>
+
+#include "crc32.hpp"
+#include "simorch/error.hpp"
+
+namespace simorch::io_detail {
+namespace {
+
+constexpr std::size_t buffer_capacity = std::size_t{1} << 20;
+constexpr std::size_t head_size = 16;  // u32 type, u32 zero, u64 length
+
+std::string errno_text(int error) {
+  // The same words as the HDF5 wrappers use, so h5::is_disk_full_error() matches both.
+  if (error == ENOSPC) return "disk full (No space left on device)";
+  return std::strerror(error);
+}
+
+class ByteWriter {
+ public:
+  template <class T>
+  void put(const T& value) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    const auto* p = reinterpret_cast<const std::byte*>(&value);
+    out_.insert(out_.end(), p, p + sizeof(T));
+  }
+  void put_string(const std::string& s) {
+    put(static_cast<std::uint64_t>(s.size()));
+    const auto* p = reinterpret_cast<const std::byte*>(s.data());
+    out_.insert(out_.end(), p, p + s.size());
+  }
+  std::vector<std::byte> take() { return std::move(out_); }
+
+ private:
+  std::vector<std::byte> out_;
+};
+
+class ByteReader {
+ public:
+  explicit ByteReader(std::span<const std::byte> data) : data_(data) {}
+  template <class T>
+  T get() {
+    static_assert(std::is_trivially_copyable_v<T>);
+    T value;
+    std::memcpy(&value, take(sizeof(T)), sizeof(T));
+    return value;
+  }
+  std::string get_string() {
+    const auto size = get<std::uint64_t>();
+    const auto* p = reinterpret_cast<const char*>(take(size));
+    return std::string(p, size);
+  }
+  const std::byte* take(std::uint64_t size) {
+    if (size > data_.size() - pos_) throw JournalFormatError{"record payload too short"};
+    const std::byte* p = data_.data() + pos_;
+    pos_ += size;
+    return p;
+  }
+  std::size_t remaining() const noexcept { return data_.size() - pos_; }
+
+ private:
+  std::span<const std::byte> data_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::vector<std::byte> encode_header(const JournalHeader& header) {
+  ByteWriter w;
+  w.put(header.version);
+  w.put(header.summary_size);
+  w.put(header.n_tasks);
+  w.put(header.num_samples);
+  w.put_string(header.study_hash);
+  w.put_string(header.created);
+  w.put_string(header.study_text);
+  w.put_string(header.study_canonical);
+  return w.take();
+}
+
+JournalHeader decode_header(std::span<const std::byte> payload) {
+  ByteReader r(payload);
+  JournalHeader h;
+  h.version = r.get<std::uint32_t>();
+  h.summary_size = r.get<std::uint32_t>();
+  if (h.version != journal_version || h.summary_size != sizeof(TaskSummary)) {
+    throw JournalFormatError{"journal version " + std::to_string(h.version) + " / record size " +
+                             std::to_string(h.summary_size) + " not written by this simorch"};
+  }
+  h.n_tasks = r.get<std::uint64_t>();
+  h.num_samples = r.get<std::int64_t>();
+  h.study_hash = r.get_string();
+  h.created = r.get_string();
+  h.study_text = r.get_string();
+  h.study_canonical = r.get_string();
+  return h;
+}
+
+std::vector<std::byte> encode_results_prefix(std::uint64_t count, std::int64_t num_samples) {
+  ByteWriter w;
+  w.put(count);
+  w.put(num_samples);
+  return w.take();
+}
+
+ResultsPayload decode_results(std::span<const std::byte> payload) {
+  ByteReader r(payload);
+  const auto count = r.get<std::uint64_t>();
+  const auto k = static_cast<std::uint64_t>(r.get<std::int64_t>());
+  const std::uint64_t expected = count * sizeof(TaskSummary) + count * k * 7 * sizeof(double);
+  if (r.remaining() != expected) throw JournalFormatError{"results record of the wrong size"};
+  ResultsPayload out;
+  out.summaries.resize(count);
+  out.states.resize(count * k * 6);
+  out.controls.resize(count * k);
+  std::memcpy(out.summaries.data(), r.take(count * sizeof(TaskSummary)),
+              count * sizeof(TaskSummary));
+  std::memcpy(out.states.data(), r.take(out.states.size() * sizeof(double)),
+              out.states.size() * sizeof(double));
+  std::memcpy(out.controls.data(), r.take(out.controls.size() * sizeof(double)),
+              out.controls.size() * sizeof(double));
+  return out;
+}
+
+std::vector<std::byte> encode_segment_start(const SegmentStart& start) {
+  ByteWriter w;
+  w.put(start.segment);
+  w.put(start.unix_s);
+  return w.take();
+}
+
+SegmentStart decode_segment_start(std::span<const std::byte> payload) {
+  ByteReader r(payload);
+  SegmentStart s;
+  s.segment = r.get<std::int32_t>();
+  s.unix_s = r.get<double>();
+  return s;
+}
+
+std::vector<std::byte> encode_timing(const SegmentTiming& t) {
+  ByteWriter w;
+  w.put(t.segment);
+  w.put(t.start_unix_s);
+  w.put(t.end_unix_s);
+  w.put(t.wall_s);
+  w.put(t.setup_s);
+  w.put(t.finalize_s);
+  w.put(t.ranks);
+  w.put(t.threads_per_rank);
+  w.put(t.tasks_done);
+  w.put(static_cast<std::int32_t>(t.outcome));
+  w.put(static_cast<std::uint64_t>(t.rank_timing.size()));
+  for (const auto& r : t.rank_timing) {
+    w.put(r.rank);
+    w.put_string(r.host);
+    w.put(r.threads);
+    w.put(r.tasks);
+    w.put(r.compute_s);
+    w.put(r.idle_s);
+    w.put(r.comm_s);
+    w.put(r.wall_s);
+  }
+  w.put(static_cast<std::uint64_t>(t.thread_timing.size()));
+  for (const auto& th : t.thread_timing) {
+    w.put(th.rank);
+    w.put(th.thread);
+    w.put(th.tasks);
+    w.put(th.busy_s);
+  }
+  return w.take();
+}
+
+SegmentTiming decode_timing(std::span<const std::byte> payload) {
+  ByteReader r(payload);
+  SegmentTiming t;
+  t.segment = r.get<std::int32_t>();
+  t.start_unix_s = r.get<double>();
+  t.end_unix_s = r.get<double>();
+  t.wall_s = r.get<double>();
+  t.setup_s = r.get<double>();
+  t.finalize_s = r.get<double>();
+  t.ranks = r.get<std::int32_t>();
+  t.threads_per_rank = r.get<std::int32_t>();
+  t.tasks_done = r.get<std::uint64_t>();
+  t.outcome = static_cast<RunOutcome>(r.get<std::int32_t>());
+  const auto num_ranks = r.get<std::uint64_t>();
+  for (std::uint64_t i = 0; i < num_ranks; ++i) {
+    RankTiming rt;
+    rt.rank = r.get<std::int32_t>();
+    rt.host = r.get_string();
+    rt.threads = r.get<std::int32_t>();
+    rt.tasks = r.get<std::uint64_t>();
+    rt.compute_s = r.get<double>();
+    rt.idle_s = r.get<double>();
+    rt.comm_s = r.get<double>();
+    rt.wall_s = r.get<double>();
+    t.rank_timing.push_back(std::move(rt));
+  }
+  const auto num_threads = r.get<std::uint64_t>();
+  for (std::uint64_t i = 0; i < num_threads; ++i) {
+    ThreadTiming th;
+    th.rank = r.get<std::int32_t>();
+    th.thread = r.get<std::int32_t>();
+    th.tasks = r.get<std::uint64_t>();
+    th.busy_s = r.get<double>();
+    t.thread_timing.push_back(th);
+  }
+  return t;
+}
+
+// ---- JournalWriter ---------------------------------------------------------------------
+
+JournalWriter::JournalWriter(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {
+  buffer_.reserve(buffer_capacity);
+}
+
+JournalWriter JournalWriter::create(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    const int error = errno;
+    throw IoError(path.string(), "create journal", errno_text(error), error != ENOSPC);
+  }
+  JournalWriter w(fd, path);
+  w.put(journal_magic, sizeof journal_magic);
+  w.flush();
+  return w;
+}
+
+JournalWriter JournalWriter::append_to(const std::filesystem::path& path, std::uint64_t valid_end) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw IoError(path.string(), "open journal for appending", errno_text(errno), true);
+  }
+  JournalWriter w(fd, path);
+  // Cut what a killed writer left half-written, so new records follow intact ones.
+  if (::ftruncate(fd, static_cast<off_t>(valid_end)) != 0 ||
+      ::lseek(fd, static_cast<off_t>(valid_end), SEEK_SET) < 0) {
+    throw IoError(path.string(), "truncate torn journal tail", errno_text(errno));
+  }
+  return w;
+}
+
+JournalWriter::~JournalWriter() {
+  if (fd_ >= 0) {
+    try {
+      flush();
+    } catch (const IoError&) {
+      // A destructor cannot report; whatever did not reach the kernel is not journaled,
+      // and resume redoes those tasks.
+    }
+    ::close(fd_);
+  }
+}
+
+JournalWriter::JournalWriter(JournalWriter&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)),
+      path_(std::move(other.path_)),
+      buffer_(std::move(other.buffer_)) {}
+
+JournalWriter& JournalWriter::operator=(JournalWriter&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+    path_ = std::move(other.path_);
+    buffer_ = std::move(other.buffer_);
+  }
+  return *this;
+}
+
+void JournalWriter::append(RecordType type,
+                           std::initializer_list<std::span<const std::byte>> pieces) {
+  std::uint64_t length = 0;
+  for (const auto& p : pieces) length += p.size();
+  unsigned char head[head_size] = {};
+  const auto t = static_cast<std::uint32_t>(type);
+  std::memcpy(head, &t, 4);
+  std::memcpy(head + 8, &length, 8);
+  Crc32 crc;
+  crc.update(head, head_size);
+  put(head, head_size);
+  for (const auto& p : pieces) {
+    crc.update(p.data(), p.size());
+    put(p.data(), p.size());
+  }
+  const std::uint32_t sum = crc.value();
+  put(&sum, sizeof sum);
+}
+
+void JournalWriter::put(const void* data, std::size_t size) {
+  if (buffer_.size() + size > buffer_capacity) flush();
+  if (size >= buffer_capacity) {
+    write_fd(data, size);  // large trajectory blocks skip the copy
+    return;
+  }
+  const auto* p = static_cast<const std::byte*>(data);
+  buffer_.insert(buffer_.end(), p, p + size);
+}
+
+void JournalWriter::flush() {
+  if (buffer_.empty()) return;
+  write_fd(buffer_.data(), buffer_.size());
+  buffer_.clear();
+}
+
+void JournalWriter::write_fd(const void* data, std::size_t size) {
+  const auto* p = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t n = ::write(fd_, p, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw IoError(path_.string(), "append to journal", errno_text(errno));
+    }
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+void JournalWriter::sync() {
+  flush();
+  if (::fdatasync(fd_) != 0) throw IoError(path_.string(), "sync journal", errno_text(errno));
+}
+
+void JournalWriter::close() {
+  if (fd_ < 0) return;
+  sync();
+  const int fd = std::exchange(fd_, -1);
+  if (::close(fd) != 0) throw IoError(path_.string(), "close journal", errno_text(errno));
+}
+
+// ---- JournalReader ---------------------------------------------------------------------
+
+JournalReader::JournalReader(const std::filesystem::path& path) : path_(path) {
+  file_ = std::fopen(path.c_str(), "rb");
+  if (file_ == nullptr) throw IoError(path.string(), "open journal", errno_text(errno), true);
+  std::error_code ec;
+  file_size_ = std::filesystem::file_size(path, ec);
+  char magic[sizeof journal_magic] = {};
+  if (std::fread(magic, 1, sizeof magic, file_) != sizeof magic ||
+      std::memcmp(magic, journal_magic, sizeof magic) != 0) {
+    std::fclose(file_);
+    file_ = nullptr;
+    throw IoError(path.string(), "read journal", "not a simorch journal (bad magic bytes)", true);
+  }
+  valid_end_ = sizeof journal_magic;
+}
+
+JournalReader::~JournalReader() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+bool JournalReader::next(JournalRecord& record) {
+  if (is_done_) return false;
+  unsigned char head[head_size];
+  is_done_ = true;  // until the record proves intact
+  if (std::fread(head, 1, head_size, file_) != head_size) return false;
+  std::uint32_t type = 0;
+  std::uint32_t zero = 0;
+  std::uint64_t length = 0;
+  std::memcpy(&type, head, 4);
+  std::memcpy(&zero, head + 4, 4);
+  std::memcpy(&length, head + 8, 8);
+  // A torn record can claim any length: never allocate past the end of the file.
+  if (zero != 0 || length > file_size_ - valid_end_) return false;
+  record.payload.resize(length);
+  if (std::fread(record.payload.data(), 1, length, file_) != length) return false;
+  std::uint32_t stored = 0;
+  if (std::fread(&stored, 1, sizeof stored, file_) != sizeof stored) return false;
+  Crc32 crc;
+  crc.update(head, head_size);
+  crc.update(record.payload.data(), record.payload.size());
+  if (crc.value() != stored) return false;
+  record.type = static_cast<RecordType>(type);
+  record.offset = valid_end_;
+  valid_end_ += head_size + length + sizeof stored;
+  is_done_ = false;
+  return true;
+}
+
+void sync_directory(const std::filesystem::path& folder) {
+  const int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;  // best effort: some file systems refuse to open folders
+  ::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace simorch::io_detail
