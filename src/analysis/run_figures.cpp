@@ -87,6 +87,7 @@ RunFigures compute_run_figures(std::span<const SegmentTiming> segments) {
   }
   run.utilisation = has_busy ? ratio(run.busy_s, core_seconds) : nan;
   run.serial_fraction = ratio(run.serial_s, run.wall_s);
+  run.one_core_estimate_s = one_core_s;
   run.parallel_fraction = one_core_s > 0.0 ? 1.0 - run.serial_s / one_core_s : nan;
   return run;
 }

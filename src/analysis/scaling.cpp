@@ -23,13 +23,12 @@ std::string_view trim(std::string_view s) {
   return s.substr(first, last - first + 1);
 }
 
+// The canonical text (study/canonical_text.cpp) names the count monte_carlo.tasks; the
+// study file names it monte_carlo.samples.
 bool is_samples_key(std::string_view key) {
-  for (std::string_view name : {"samples", "num_samples"}) {
-    if (key == name) return true;
-    if (key.size() > name.size() && key.ends_with(name) && key[key.size() - name.size() - 1] == '.')
-      return true;
-  }
-  return false;
+  constexpr std::string_view section = "monte_carlo.";
+  if (key.starts_with(section)) key.remove_prefix(section.size());
+  return key == "samples" || key == "num_samples" || key == "tasks";
 }
 
 double mean(const std::vector<double>& values) {

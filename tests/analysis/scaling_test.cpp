@@ -182,6 +182,10 @@ TEST(StudyWithoutSamples, drops_only_the_sample_count) {
   EXPECT_NE(study_without_samples(a), study_without_samples(c));
   EXPECT_EQ(study_without_samples("  samples: 10\nx: 1"), "x: 1\n");
   EXPECT_EQ(study_without_samples("num_samples=3\nmax_samples: 4\n"), "max_samples: 4\n");
+  // The form study/canonical_text.cpp writes.
+  EXPECT_EQ(study_without_samples("monte_carlo.tasks = 64\nmonte_carlo.seed = 1\n"),
+            "monte_carlo.seed = 1\n");
+  EXPECT_EQ(study_without_samples("controller.tasks_x = 1\n"), "controller.tasks_x = 1\n");
 }
 
 }  // namespace

@@ -31,12 +31,13 @@ struct SegmentFigures {
 /// Figures of a whole run: every timed segment and their combination.
 struct RunFigures {
   std::vector<SegmentFigures> segments;
-  double wall_s = 0;           ///< Σ segment walls
-  double serial_s = 0;         ///< Σ serial parts
-  double busy_s = 0;           ///< Σ thread busy time
-  double utilisation = 0;      ///< Σ busy / Σ (N_k · wall_k)
-  double load_imbalance = 0;   ///< the worst segment's
-  double serial_fraction = 0;  ///< serial_s / wall_s
+  double wall_s = 0;               ///< Σ segment walls
+  double serial_s = 0;             ///< Σ serial parts
+  double busy_s = 0;               ///< Σ thread busy time
+  double utilisation = 0;          ///< Σ busy / Σ (N_k · wall_k)
+  double load_imbalance = 0;       ///< the worst segment's
+  double serial_fraction = 0;      ///< serial_s / wall_s
+  double one_core_estimate_s = 0;  ///< Σ of the segments' one-core estimates
   /// Amdahl's P referred to one core: 1 − serial_s / Σ one_core_estimate_s. The
   /// measured serial parts are the only serial time counted, so the curve it predicts
   /// is an upper bound: idle and communication time also grow with N.

@@ -23,10 +23,10 @@ struct ScalingRun {
   std::int32_t cores() const noexcept { return ranks * threads_per_rank; }
 };
 
-/// The canonical study text without its sample-count line, so that two studies that
+/// The canonical study text without its task-count line, so that two studies that
 /// differ only in monte_carlo.samples compare equal (weak scaling): every line whose key
-/// (the text before the first ':' or '=', trimmed) is `samples`, `num_samples` or ends
-/// in `.samples` / `.num_samples` is dropped.
+/// (the text before the first ':' or '=', trimmed, without a `monte_carlo.` prefix) is
+/// `samples`, `num_samples` or `tasks` is dropped.
 std::string study_without_samples(std::string_view canonical_text);
 
 /// Strong: the same study (same tasks) on more cores. Weak: the work grows with N.

@@ -1,0 +1,40 @@
+// `simorch report OUT.h5 [--json]`: outcomes, metric quantiles and timing of one batch
+// file (docs/scaling.md). A foreign, damaged or newer-format file throws IoError (bad
+// input), which main() maps to exit code 2.
+#include <fmt/core.h>
+
+#include <memory>
+#include <string>
+
+#include "command_registry.hpp"
+#include "simorch/analysis/run_report.hpp"
+#include "simorch/io/batch_reader.hpp"
+
+namespace simorch::cli {
+namespace {
+
+struct ReportOptions {
+  std::string path;
+  bool is_json = false;
+};
+
+void run_report(const ReportOptions& options) {
+  const BatchReader reader(options.path);
+  const analysis::RunReport report = analysis::make_run_report(reader);
+  const std::string text =
+      options.is_json ? analysis::format_report_json(report) : analysis::format_report_text(report);
+  fmt::print("{}", text);
+}
+
+const CommandRegistration report_command(30, [](CLI::App& app) {
+  auto* command = app.add_subcommand(
+      "report", "Summarise a batch file: outcomes, success rate, metric quantiles, timing");
+  auto options = std::make_shared<ReportOptions>();
+  command->add_option("file", options->path, "Batch file (HDF5) written by simorch run")
+      ->required();
+  command->add_flag("--json", options->is_json, "Print the report as one JSON object");
+  command->callback([options] { run_report(*options); });
+});
+
+}  // namespace
+}  // namespace simorch::cli

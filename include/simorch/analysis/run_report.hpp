@@ -1,0 +1,63 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "simorch/analysis/run_figures.hpp"
+#include "simorch/analysis/statistics.hpp"
+#include "simorch/io/batch_reader.hpp"
+#include "simorch/io/run_timing.hpp"
+
+namespace simorch::analysis {
+
+/// Quantiles of one /results column over the completed tasks.
+struct MetricSummary {
+  std::string name;
+  QuantileSummary quantiles;
+};
+
+/// Amdahl's predicted speedup at one core count.
+struct SpeedupPoint {
+  std::int32_t cores = 0;
+  double speedup = 0;
+};
+
+/// Everything `simorch report` shows about one batch file.
+struct RunReport {
+  std::string file;
+  BatchInfo info;
+  /// Tasks per status, indexed by TaskStatus (pending, completed, ...), from /results/status.
+  std::array<std::uint64_t, task_status_count> status_counts = {};
+  std::uint64_t finished = 0;   ///< tasks with any status but pending
+  std::uint64_t successes = 0;  ///< completed and settled
+  /// successes / finished with its 95 % Wilson interval (NaN estimate when none finished).
+  Interval success_rate;
+  /// p5/p50/p95 of every summary metric, steps and wall_time_s over completed tasks.
+  std::vector<MetricSummary> metrics;
+  std::vector<TaskErrorRecord> errors;  ///< the first few failure messages
+  std::uint64_t error_count = 0;        ///< all rows of /results/errors
+  std::vector<SegmentTiming> segments;
+  RunFigures figures;
+  /// Amdahl's speedup at N = 1, 2, 4, …, 1024 from figures.parallel_fraction; empty when
+  /// the file has no timing.
+  std::vector<SpeedupPoint> amdahl;
+  bool is_partial = false;  ///< the run has not finished (see partial_reason)
+  std::string partial_reason;
+};
+
+/// Failure messages kept in RunReport::errors.
+inline constexpr std::size_t report_error_limit = 5;
+
+/// Reads what the report needs from `reader` (columns one at a time).
+RunReport make_run_report(const BatchReader& reader);
+
+/// The report as text for a terminal.
+std::string format_report_text(const RunReport& report);
+
+/// The report as one JSON object (NaN and ±inf as null); keys are documented in
+/// docs/scaling.md.
+std::string format_report_json(const RunReport& report);
+
+}  // namespace simorch::analysis

@@ -1,0 +1,161 @@
+#include <fmt/core.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <iterator>
+#include <string>
+#include <string_view>
+
+#include "simorch/analysis/run_report.hpp"
+
+namespace simorch::analysis {
+namespace {
+
+// Status names as in /results/status's `names` attribute (docs/hdf5-schema.md).
+constexpr std::array<std::string_view, task_status_count> status_names = {
+    "pending", "completed", "out_of_bounds", "diverged", "error"};
+
+// Rows of /timing/threads printed one by one; beyond this a min/median/max line is
+// easier to read (--json has every row).
+constexpr std::size_t thread_rows_shown = 64;
+
+// Four significant digits, or "-" for a figure that could not be formed.
+std::string num(double value) {
+  return std::isnan(value) ? std::string("-") : fmt::format("{:.4g}", value);
+}
+
+std::string percent(std::uint64_t part, std::uint64_t whole) {
+  return whole == 0 ? std::string("-")
+                    : fmt::format("{:.1f} %",
+                                  100.0 * static_cast<double>(part) / static_cast<double>(whole));
+}
+
+using Out = std::back_insert_iterator<std::string>;
+
+void write_header(Out out, const RunReport& r) {
+  const BatchInfo& i = r.info;
+  fmt::format_to(out, "simorch report: {}\n", r.file);
+  fmt::format_to(out,
+                 "  study       model {}, controller {}, integrator {}, dt {} s, duration {} s\n",
+                 i.model, i.controller, i.integrator, i.dt, i.duration);
+  fmt::format_to(out, "  tasks       {} (seed {}, study_hash {})\n", i.n_tasks, i.seed,
+                 i.study_hash);
+  fmt::format_to(out, "  file        format_version {}, written by simorch {}, created {}\n",
+                 i.format_version, i.simorch_version, i.created);
+  fmt::format_to(out, "  run_state   {}, {} of {} tasks finished\n", i.run_state, r.finished,
+                 i.n_tasks);
+  if (r.is_partial) fmt::format_to(out, "\nPARTIAL FILE: {}\n", r.partial_reason);
+}
+
+void write_outcomes(Out out, const RunReport& r) {
+  fmt::format_to(out, "\nTasks by status\n");
+  for (std::size_t s = 0; s < status_names.size(); ++s)
+    fmt::format_to(out, "  {:<14} {:>10}  {:>7}\n", status_names[s], r.status_counts[s],
+                   percent(r.status_counts[s], r.info.n_tasks));
+  const Interval& rate = r.success_rate;
+  fmt::format_to(out,
+                 "Success rate  {} of {} finished tasks = {} (95 % Wilson interval {} to {})\n",
+                 r.successes, r.finished, num(rate.estimate), num(rate.lower), num(rate.upper));
+  if (r.error_count > 0) {
+    fmt::format_to(out, "Failure messages ({} recorded, first {} shown)\n", r.error_count,
+                   r.errors.size());
+    for (const TaskErrorRecord& e : r.errors)
+      fmt::format_to(out, "  task {:<10} {:<14} {}\n", e.task_id,
+                     status_names[static_cast<std::size_t>(e.status)], e.message);
+  }
+}
+
+void write_metrics(Out out, const RunReport& r) {
+  fmt::format_to(out,
+                 "\nSummary metrics over the {} completed tasks (quantiles: linear "
+                 "interpolation, type 7; NaN ignored)\n",
+                 r.status_counts[1]);
+  fmt::format_to(out, "  {:<18} {:>11} {:>11} {:>11} {:>10} {:>8}\n", "metric", "p5", "p50", "p95",
+                 "n", "NaN");
+  for (const MetricSummary& m : r.metrics)
+    fmt::format_to(out, "  {:<18} {:>11} {:>11} {:>11} {:>10} {:>8}\n", m.name, num(m.quantiles.p5),
+                   num(m.quantiles.p50), num(m.quantiles.p95), m.quantiles.count,
+                   m.quantiles.nan_count);
+}
+
+void write_threads(Out out, const SegmentTiming& s) {
+  if (s.thread_timing.size() <= thread_rows_shown) {
+    fmt::format_to(out, "  {:>6} {:>6} {:>10} {:>10}\n", "rank", "thread", "tasks", "busy_s");
+    for (const ThreadTiming& t : s.thread_timing)
+      fmt::format_to(out, "  {:>6} {:>6} {:>10} {:>10}\n", t.rank, t.thread, t.tasks,
+                     num(t.busy_s));
+    return;
+  }
+  std::vector<double> busy;
+  for (const ThreadTiming& t : s.thread_timing) busy.push_back(t.busy_s);
+  std::sort(busy.begin(), busy.end());
+  fmt::format_to(out, "  {} threads: busy_s min {}, median {}, max {} (--json lists every one)\n",
+                 busy.size(), num(busy.front()), num(quantile(busy, 0.5)), num(busy.back()));
+}
+
+void write_timing(Out out, const RunReport& r) {
+  if (r.segments.empty()) {
+    fmt::format_to(out,
+                   "\nTiming: none recorded (no run segment ended with its timing written, "
+                   "e.g. the run was killed with SIGKILL)\n");
+    return;
+  }
+  for (std::size_t k = 0; k < r.segments.size(); ++k) {
+    const SegmentTiming& s = r.segments[k];
+    const SegmentFigures& f = r.figures.segments[k];
+    fmt::format_to(out, "\nTiming of segment {} ({}): {} ranks x {} threads = {} cores, {} tasks\n",
+                   s.segment, s.outcome == RunOutcome::complete ? "complete" : "interrupted",
+                   s.ranks, s.threads_per_rank, f.cores, s.tasks_done);
+    fmt::format_to(out, "  wall {} s, serial parts: setup {} s + finalize {} s = {} % of wall\n",
+                   num(s.wall_s), num(s.setup_s), num(s.finalize_s),
+                   num(100.0 * f.serial_fraction));
+    fmt::format_to(out,
+                   "  utilisation {} (busy / (N x wall)), parallel efficiency {} (busy / (N x "
+                   "(wall - serial))), load imbalance {} over threads, {} over ranks (max/mean)\n",
+                   num(f.utilisation), num(f.parallel_efficiency), num(f.load_imbalance),
+                   num(f.rank_imbalance));
+    fmt::format_to(out, "  {:>6} {:<16} {:>7} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "rank", "host",
+                   "threads", "tasks", "compute_s", "idle_s", "comm_s", "wall_s");
+    for (const RankTiming& rt : s.rank_timing)
+      fmt::format_to(out, "  {:>6} {:<16} {:>7} {:>10} {:>10} {:>10} {:>10} {:>10}\n", rt.rank,
+                     rt.host, rt.threads, rt.tasks, num(rt.compute_s), num(rt.idle_s),
+                     num(rt.comm_s), num(rt.wall_s));
+    write_threads(out, s);
+  }
+}
+
+void write_amdahl(Out out, const RunReport& r) {
+  if (r.amdahl.empty()) return;
+  const RunFigures& f = r.figures;
+  fmt::format_to(out,
+                 "\nAmdahl prediction from the measured serial parts: {} s serial of {} s "
+                 "one-core estimate, P = {:.6f}\n",
+                 num(f.serial_s), num(f.one_core_estimate_s), f.parallel_fraction);
+  fmt::format_to(out,
+                 "  (an upper bound: only setup and finalize count as serial; idle and "
+                 "communication time also grow with N)\n");
+  std::string cores_line = "  N        ";
+  std::string speedup_line = "  speedup  ";
+  for (const SpeedupPoint& p : r.amdahl) {
+    cores_line += fmt::format("{:>8}", p.cores);
+    speedup_line += fmt::format("{:>8}", num(p.speedup));
+  }
+  fmt::format_to(out, "{}\n{}\n", cores_line, speedup_line);
+}
+
+}  // namespace
+
+std::string format_report_text(const RunReport& report) {
+  std::string text;
+  const Out out(text);
+  write_header(out, report);
+  write_outcomes(out, report);
+  write_metrics(out, report);
+  write_timing(out, report);
+  write_amdahl(out, report);
+  return text;
+}
+
+}  // namespace simorch::analysis

@@ -1,0 +1,78 @@
+#include "simorch/analysis/run_report.hpp"
+
+#include <fmt/core.h>
+
+#include <array>
+#include <cmath>
+#include <string_view>
+
+namespace simorch::analysis {
+namespace {
+
+// Columns summarised besides the metrics: cost per task, which is what users tune.
+constexpr std::array<std::string_view, 4> extra_columns = {"steps", "integrator_steps",
+                                                           "rejected_steps", "wall_time_s"};
+
+std::string partial_reason(const RunReport& r) {
+  const std::uint64_t pending = r.status_counts[0];
+  const std::string counts =
+      fmt::format("{} of {} tasks pending, {} finished", pending, r.info.n_tasks, r.finished);
+  const std::string resume =
+      "`simorch run STUDY.yaml -o FILE --resume` runs the pending tasks only";
+  if (r.info.run_state == "running")
+    return fmt::format(
+        "run_state is 'running': a run is writing this file, or its writer was killed; {}. "
+        "The figures cover the finished tasks only. If no run is active, {}.",
+        counts, resume);
+  if (r.info.run_state == "interrupted")
+    return fmt::format(
+        "run_state is 'interrupted': the run stopped before the end (signal or time limit); "
+        "{}. The figures cover the finished tasks only; {}.",
+        counts, resume);
+  return fmt::format("run_state is '{}' but {}; {}.", r.info.run_state, counts, resume);
+}
+
+}  // namespace
+
+RunReport make_run_report(const BatchReader& reader) {
+  RunReport r;
+  r.file = reader.path().string();
+  r.info = reader.info();
+
+  const std::vector<TaskStatus> status = reader.status();
+  for (TaskStatus s : status) ++r.status_counts[static_cast<std::size_t>(s)];
+  r.finished = status.size() - r.status_counts[0];
+  const std::vector<std::uint8_t> success = reader.success();
+  for (std::size_t i = 0; i < success.size(); ++i)
+    if (success[i] != 0 && status[i] != TaskStatus::pending) ++r.successes;
+  r.success_rate = wilson_interval(r.successes, r.finished);
+
+  std::vector<double> completed;
+  auto summarise = [&](std::string_view name) {
+    if (!reader.has_column(name)) return;
+    const std::vector<double> values = reader.column(name);
+    completed.clear();
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (status[i] == TaskStatus::completed) completed.push_back(values[i]);
+    r.metrics.push_back({std::string(name), summarize_quantiles(completed)});
+  };
+  for (std::string_view name : summary_metric_names) summarise(name);
+  for (std::string_view name : extra_columns) summarise(name);
+
+  std::vector<TaskErrorRecord> errors = reader.errors();
+  r.error_count = errors.size();
+  if (errors.size() > report_error_limit) errors.resize(report_error_limit);
+  r.errors = std::move(errors);
+
+  r.segments = reader.timing();
+  r.figures = compute_run_figures(r.segments);
+  if (!r.segments.empty() && std::isfinite(r.figures.parallel_fraction))
+    for (std::int32_t n = 1; n <= 1024; n *= 2)
+      r.amdahl.push_back({n, amdahl_speedup(r.figures.parallel_fraction, n)});
+
+  r.is_partial = r.info.run_state != "complete" || r.status_counts[0] > 0;
+  if (r.is_partial) r.partial_reason = partial_reason(r);
+  return r;
+}
+
+}  // namespace simorch::analysis
