@@ -87,8 +87,9 @@ namespace {
 
 /// `full`: Lagrangian of cart + two rigid links with absolute angles from upright
 /// (design.md, "Physics"). Viscous friction −c·q̇ on each coordinate only removes energy.
-Dynamics full_dynamics(const State& x, const DipParams& p, double m_total, double a, double b,
-                       double d, double j1, double j2) noexcept {
+[[gnu::always_inline]] inline Dynamics full_dynamics(const State& x, const DipParams& p,
+                                                     double m_total, double a, double b, double d,
+                                                     double j1, double j2) noexcept {
   const Trig t(x);
   const double v = x[x_dot];
   const double w1 = x[theta1_dot];
@@ -105,8 +106,10 @@ Dynamics full_dynamics(const State& x, const DipParams& p, double m_total, doubl
 /// `simplified`: dip-smc-pso's SimplifiedDIPDynamics (commit 4b37532e8a2e), checked against
 /// reference/seed-simplified-rhs.json. M q̈ = [u,0,0] − C q̇ − G with the seed's own M, C, G;
 /// C q̇ is formed entry by entry as the seed does so the rounding matches its output.
-Dynamics simplified_dynamics(const State& x, const DipParams& p, double m_total, double a, double b,
-                             double d, double j1, double j2) noexcept {
+[[gnu::always_inline]] inline Dynamics simplified_dynamics(const State& x, const DipParams& p,
+                                                           double m_total, double a, double b,
+                                                           double d, double j1,
+                                                           double j2) noexcept {
   const Trig t(x);
   const double v = x[x_dot];
   const double w1 = x[theta1_dot];
