@@ -14,13 +14,13 @@ ControllerConfig valid_config(ControllerKind kind) {
   config.kind = kind;
   switch (kind) {
     case ControllerKind::classical_smc:
-      config.gains = {0.3, -2.0, 6.7, -28.0, 90.0, 2.7};
+      config.gains = {5.76, -22.8, 222.0, -578.0, 32.6, 3.13};
       break;
     case ControllerKind::sta_smc:
-      config.gains = {75.0, 16.0, 0.5, -5.0, 48.0, 21.5};
+      config.gains = {32.6, 7.45, 5.76, -22.8, 38.6, 25.3};
       break;
     case ControllerKind::adaptive_smc:
-      config.gains = {13.0, -58.0, 48.0, 18.0, 2.5};
+      config.gains = {19.7, -51.6, 46.1, 26.0, 2.0};
       break;
     case ControllerKind::lqr:
     case ControllerKind::open_loop:
@@ -97,7 +97,7 @@ TEST(ValidateController, non_positive_switching_gain_names_its_index) {
 
 TEST(ValidateController, surface_weights_may_be_negative_but_not_zero) {
   ControllerConfig config = valid_config(ControllerKind::adaptive_smc);
-  config.gains[1] = -58.0;
+  config.gains[1] = -51.6;
   EXPECT_NO_THROW(validate(config, "a"));
   config.gains[1] = 0.0;
   EXPECT_EQ(config_error_of(config, "a").key_path(), "a.gains[1]");
