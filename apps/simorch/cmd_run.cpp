@@ -1,0 +1,142 @@
+// `mpirun -np N simorch run STUDY.yaml`: runs every task of a study over all ranks into one
+// HDF5 batch file. Rank 0 prints (progress, warnings, the summary, any error); the other
+// ranks stay silent. Every rank exits with the same code: 0 done, 2 bad input, 1 runtime
+// failure, 75 interrupted by a signal but resumable with --resume.
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "command_registry.hpp"
+#include "simorch/dist/collective_failure.hpp"
+#include "simorch/dist/mpi_session.hpp"
+#include "simorch/dist/progress.hpp"
+#include "simorch/dist/stop_signal.hpp"
+#include "simorch/dist/study_broadcast.hpp"
+#include "simorch/dist/study_runner.hpp"
+#include "simorch/error.hpp"
+
+namespace simorch::cli {
+namespace {
+
+struct RunArguments {
+  std::string study;
+  std::string output;
+  int threads = 0;
+  bool is_force = false;
+  bool is_resume = false;
+  std::uint64_t chunk_min = 0;
+  std::uint64_t chunk_max = 0;
+  bool is_quiet = false;
+};
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Everything that needs MPI; returns the exit code agreed by all ranks.
+int run_on_all_ranks(const RunArguments& args, double start_unix_s) {
+  dist::MpiSession session;
+  const bool is_root = session.rank() == 0;
+  dist::StopSignalScope signals;  // from the start: a signal during setup stops in order
+  try {
+    const Study study = dist::broadcast_study(args.study);
+    if (is_root) {
+      for (const auto& warning : study.warnings)
+        fmt::print(stderr, "simorch: warning: {}\n", warning);
+    }
+    dist::RunOptions options;
+    options.output = args.output;
+    options.mode = args.is_resume  ? OpenMode::resume
+                   : args.is_force ? OpenMode::create_overwrite
+                                   : OpenMode::create;
+    options.threads = args.threads;
+    options.min_chunk = args.chunk_min;
+    options.max_chunk = args.chunk_max;
+    options.command_start_unix_s = start_unix_s;
+    // The printer learns how many tasks were done before once the file is open; until
+    // then (setup) nothing is printed.
+    std::optional<dist::ProgressPrinter> printer;
+    if (is_root && !args.is_quiet) {
+      options.on_progress = [&printer, &study](const dist::DispatchProgress& p) {
+        if (!printer) {
+          const std::uint64_t before = study.num_tasks() - p.total;
+          printer.emplace(stderr, isatty(fileno(stderr)) != 0, study.num_tasks(), before);
+        }
+        printer->update(p);
+      };
+    }
+    const dist::RunReport report = dist::run_study(study, options);
+    if (is_root) {
+      for (const auto& warning : report.warnings)
+        fmt::print(stderr, "simorch: warning: {}\n", warning);
+      if (!args.is_quiet || report.exit_code != 0) {
+        std::fputs(dist::format_summary(report).c_str(), report.exit_code == 0 ? stdout : stderr);
+      }
+    }
+    if (report.dispatch.is_abandoned) {
+      if (is_root) {
+        fmt::print(stderr,
+                   "simorch: error: ranks did not finish within execution.stop_timeout_s; "
+                   "aborting the job (the file is resumable)\n");
+      }
+      dist::abort_all_ranks(report.exit_code);
+    }
+    return report.exit_code;
+  } catch (const dist::CollectiveFailure& failure) {
+    if (is_root) fmt::print(stderr, "simorch: error: {}\n", failure.what());
+    return failure.exit_code();
+  } catch (const std::exception& e) {
+    // Thrown on this rank only: the others wait for it in a collective step, so the only
+    // way not to hang is to end the job.
+    fmt::print(stderr, "simorch: rank {}: error: {}\n", session.rank(), e.what());
+    dist::abort_all_ranks(exit_code::runtime_failure);
+  }
+}
+
+const CommandRegistration run_command(10, [](CLI::App& app) {
+  auto args = std::make_shared<RunArguments>();
+  auto* command = app.add_subcommand(
+      "run",
+      "Run every task of a study into one HDF5 batch file, on every rank of the MPI job\n"
+      "(mpirun -np N simorch run study.yaml). Exit 0 done, 2 bad input, 1 failure,\n"
+      "75 interrupted by SIGTERM/SIGINT/SIGUSR1 (finish later with --resume).");
+  command->add_option("study", args->study, "Study file (YAML)")->required();
+  command->add_option("-o,--output", args->output, "Batch file to write (default: output.path)");
+  command
+      ->add_option("--threads", args->threads,
+                   "Pool threads per rank (default: execution.threads, else the cores the "
+                   "launcher gives each rank)")
+      ->check(CLI::PositiveNumber);
+  auto* force = command->add_flag("--force", args->is_force, "Overwrite an existing batch file");
+  auto* resume = command->add_flag("--resume", args->is_resume,
+                                   "Finish an interrupted batch file: run only its pending tasks");
+  force->excludes(resume);
+  command->add_option("--chunk-min", args->chunk_min, "Smallest chunk of tasks handed out")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--chunk-max", args->chunk_max, "Largest chunk of tasks handed out")
+      ->check(CLI::PositiveNumber);
+  command->add_flag("-q,--quiet", args->is_quiet, "No progress and no summary (errors only)");
+  command->callback([args] {
+    const double start_unix_s = unix_now();
+    int code = exit_code::success;
+    try {
+      code = run_on_all_ranks(*args, start_unix_s);
+    } catch (const std::exception& e) {
+      // MpiSession could not start (e.g. no MPI_THREAD_FUNNELED): every rank says so.
+      fmt::print(stderr, "simorch: error: {}\n", e.what());
+      code = exit_code::runtime_failure;
+    }
+    // MPI is finalised here (MpiSession is gone): now the exit code may unwind main().
+    if (code != exit_code::success) throw ExitRequest{code};
+  });
+});
+
+}  // namespace
+}  // namespace simorch::cli
