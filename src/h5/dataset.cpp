@@ -127,11 +127,11 @@ std::vector<std::string> Dataset::field_names() const {
   const auto type = datatype();
   if (!type.is_compound()) return {};
   const int n = H5Tget_nmembers(type.id());
-  if (n < 0) detail::fail(file(), "list members of " + name());
+  if (n < 0) detail::fail_lazy(file(), [&] { return "list members of " + name(); });
   std::vector<std::string> out;
   for (unsigned i = 0; i < static_cast<unsigned>(n); ++i) {
     char* member = H5Tget_member_name(type.id(), i);
-    if (member == nullptr) detail::fail(file(), "list members of " + name());
+    if (member == nullptr) detail::fail_lazy(file(), [&] { return "list members of " + name(); });
     out.emplace_back(member);
     H5free_memory(member);
   }

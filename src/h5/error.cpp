@@ -2,6 +2,7 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -15,24 +16,41 @@ constexpr const char* locking_hint =
     "(NFS, Lustre); on such file systems set HDF5_USE_FILE_LOCKING=FALSE";
 constexpr const char* disk_full_text = "disk full (No space left on device)";
 
-struct StackText {
-  std::vector<std::string> messages;
-};
+using StackText = detail::ErrorStack;
 
 herr_t collect(unsigned /*n*/, const H5E_error2_t* entry, void* data) {
   auto* text = static_cast<StackText*>(data);
-  if (entry->desc != nullptr && entry->desc[0] != '\0') {
-    text->messages.emplace_back(entry->desc);
+  try {
+    if (entry->desc != nullptr && entry->desc[0] != '\0') text->messages.emplace_back(entry->desc);
+  } catch (...) {
+    return -1;  // never let an exception cross HDF5's C frames
   }
   return 0;
+}
+
+// The low-level driver messages carry a timestamp with a newline, the file name, buffer
+// addresses and byte counts; keep "what failed (strerror text)" so the message is one line.
+std::string shorten(std::string m) {
+  const auto err = m.find("error message = '");
+  if (err != std::string::npos) {
+    const auto begin = err + 17;
+    const auto end = m.find('\'', begin);
+    const auto head = m.substr(0, m.find_first_of(":,"));
+    m = head + " (" + m.substr(begin, end == std::string::npos ? end : end - begin) + ")";
+  }
+  std::replace(m.begin(), m.end(), '\n', ' ');
+  return m;
 }
 
 // The outermost message says what failed in HDF5's terms, the innermost why; the
 // middle of the stack is library plumbing.
 std::string stack_summary(const StackText& text) {
   if (text.messages.empty()) return "HDF5 call failed";
-  std::string out = text.messages.front();
-  if (text.messages.size() > 1 && text.messages.back() != out) out += ": " + text.messages.back();
+  std::string out = shorten(text.messages.front());
+  if (text.messages.size() > 1) {
+    const std::string inner = shorten(text.messages.back());
+    if (inner != out) out += ": " + inner;
+  }
   return out;
 }
 
@@ -73,10 +91,18 @@ void ensure_silenced() noexcept {
   (void)done;
 }
 
-void fail(const std::string& file, const std::string& operation, bool bad_input) {
-  StackText text;
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect, &text);
+ErrorStack capture_stack() noexcept {
+  ErrorStack text;
+  try {
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect, &text);
+  } catch (...) {  // out of memory while copying messages: report what we have
+  }
   H5Eclear2(H5E_DEFAULT);
+  return text;
+}
+
+void raise(const ErrorStack& text, const std::string& file, const std::string& operation,
+           bool bad_input) {
   std::string detail = stack_summary(text);
   if (any_contains(text, "unable to lock file") || any_contains(text, "file locking")) {
     throw IoError(file, operation, detail + " — " + locking_hint, false);

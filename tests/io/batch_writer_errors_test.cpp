@@ -1,0 +1,242 @@
+// Files BatchWriter must refuse, with one-line messages naming the file and what to do,
+// and failures that must not destroy an existing result.
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "io_test_util.hpp"
+#include "simorch/h5/attribute.hpp"
+#include "simorch/h5/error.hpp"
+#include "simorch/h5/file.hpp"
+
+namespace simorch {
+namespace {
+
+using test::TempDir;
+
+std::string contents(const std::filesystem::path& p) {
+  std::string out(static_cast<std::size_t>(std::filesystem::file_size(p)), '\0');
+  std::ifstream in(p, std::ios::binary);
+  in.read(out.data(), static_cast<std::streamsize>(out.size()));
+  return out;
+}
+
+template <class Fn>
+IoError expect_io_error(Fn&& fn) {
+  try {
+    fn();
+  } catch (const IoError& e) {
+    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "one line: " << e.what();
+    return e;
+  }
+  ADD_FAILURE() << "expected IoError";
+  return IoError("", "", "");
+}
+
+// An interrupted file of `study` with some rows.
+void interrupted_file(const std::filesystem::path& path, const Study& study) {
+  BatchWriter writer(path, study, OpenMode::create);
+  test::write_block(writer, test::make_block(test::id_range(0, 10), 0));
+  writer.close(test::fake_timing(1, RunOutcome::interrupted, 10));
+}
+
+TEST(BatchWriterErrors, resume_with_another_study_names_both_hashes) {
+  TempDir dir;
+  const auto path = dir / "b.h5";
+  const auto study = test::io_study(50, 0, false, 1);
+  const auto other = test::io_study(50, 0, false, 2);  // another seed: other results
+  interrupted_file(path, study);
+  try {
+    BatchWriter writer(path, other, OpenMode::resume);
+    FAIL() << "a different study must be refused";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key_path(), "study");
+    const std::string what = e.what();
+    EXPECT_NE(what.find(study_hash(study)), std::string::npos) << what;
+    EXPECT_NE(what.find(study_hash(other)), std::string::npos) << what;
+    EXPECT_NE(what.find("the study differs from the one stored in " + path.string()),
+              std::string::npos)
+        << what;
+  }
+  // The refused resume left the file as it was: the right study still continues it.
+  BatchWriter writer(path, study, OpenMode::resume);
+  EXPECT_EQ(writer.num_done(), 10u);
+  writer.close(test::fake_timing(1, RunOutcome::interrupted, 0));
+}
+
+TEST(BatchWriterErrors, resume_refuses_a_foreign_hdf5_file) {
+  TempDir dir;
+  const auto path = dir / "foreign.h5";
+  {
+    auto file = h5::File::create(path);
+    h5::write_attribute(file, "creator", "someone else");
+    file.close();
+  }
+  const auto before = contents(path);
+  const auto e =
+      expect_io_error([&] { BatchWriter(path, test::io_study(5, 0, false), OpenMode::resume); });
+  EXPECT_TRUE(e.is_bad_input());
+  EXPECT_NE(std::string(e.what()).find("not a simorch batch file"), std::string::npos) << e.what();
+  EXPECT_EQ(contents(path), before);
+}
+
+TEST(BatchWriterErrors, resume_refuses_a_newer_format_version) {
+  TempDir dir;
+  const auto path = dir / "newer.h5";
+  const auto study = test::io_study(20, 0, false);
+  interrupted_file(path, study);
+  {
+    auto file = h5::File::open(path, h5::FileAccess::read_write);
+    h5::write_attribute(file, "format_version", std::int32_t{2});
+    file.close();
+  }
+  const auto e = expect_io_error([&] { BatchWriter(path, study, OpenMode::resume); });
+  EXPECT_TRUE(e.is_bad_input());
+  EXPECT_NE(std::string(e.what()).find("newer simorch (format_version 2"), std::string::npos)
+      << e.what();
+}
+
+TEST(BatchWriterErrors, resume_refuses_a_file_that_is_not_hdf5) {
+  TempDir dir;
+  const auto path = dir / "notes.h5";
+  std::ofstream(path) << "these are my notes, not a batch file\n";
+  const auto e =
+      expect_io_error([&] { BatchWriter(path, test::io_study(5, 0, false), OpenMode::resume); });
+  EXPECT_TRUE(e.is_bad_input());
+  EXPECT_EQ(e.file(), path.string());
+  EXPECT_NE(std::string(e.what()).find("not an HDF5 file"), std::string::npos) << e.what();
+  EXPECT_EQ(contents(path), "these are my notes, not a batch file\n");
+}
+
+TEST(BatchWriterErrors, running_file_without_its_journal_is_refused) {
+  TempDir dir;
+  const auto path = dir / "orphan.h5";
+  const auto study = test::io_study(20, 0, false);
+  {
+    BatchWriter writer(path, study, OpenMode::create);
+    test::write_block(writer, test::make_block({1, 2}, 0));
+    writer.checkpoint();
+  }  // destroyed without close(): run_state stays "running"
+  std::filesystem::remove(dir / "orphan.h5.journal");
+  const auto e = expect_io_error([&] { BatchWriter(path, study, OpenMode::resume); });
+  EXPECT_NE(std::string(e.what()).find("not closed cleanly"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("--force"), std::string::npos) << e.what();
+}
+
+TEST(BatchWriterErrors, missing_output_folder_is_bad_input) {
+  TempDir dir;
+  const auto e = expect_io_error([&] {
+    BatchWriter(dir / "no-such-folder" / "b.h5", test::io_study(5, 0, false), OpenMode::create);
+  });
+  EXPECT_TRUE(e.is_bad_input());
+  EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos) << e.what();
+}
+
+TEST(BatchWriterErrors, create_refuses_an_existing_file_or_journal) {
+  TempDir dir;
+  const auto study = test::io_study(5, 0, false);
+  std::ofstream(dir / "b.h5") << "precious";
+  auto e = expect_io_error([&] { BatchWriter(dir / "b.h5", study, OpenMode::create); });
+  EXPECT_TRUE(e.is_bad_input());
+  EXPECT_NE(std::string(e.what()).find("use --force to overwrite it or --resume to continue it"),
+            std::string::npos)
+      << e.what();
+  EXPECT_EQ(contents(dir / "b.h5"), "precious");
+  std::ofstream(dir / "c.h5.journal") << "journal of a killed run";
+  e = expect_io_error([&] { BatchWriter(dir / "c.h5", study, OpenMode::create); });
+  EXPECT_EQ(e.file(), (dir / "c.h5.journal").string());
+}
+
+TEST(BatchWriterErrors, overwrite_that_fails_during_setup_keeps_the_old_file) {
+  TempDir dir;
+  const auto path = dir / "keep.h5";
+  const auto study = test::io_study(20, 0, false);
+  interrupted_file(path, study);
+  const auto before = contents(path);
+  const auto journal_before = contents(dir / "keep.h5.journal");
+  // Something in the way of the new file's temporary name makes the setup fail.
+  std::filesystem::create_directory(dir / ("keep.h5.tmp-" + std::to_string(::getpid())));
+  (void)expect_io_error([&] { BatchWriter(path, study, OpenMode::create_overwrite); });
+  EXPECT_EQ(contents(path), before);
+  EXPECT_EQ(contents(dir / "keep.h5.journal"), journal_before);
+  std::filesystem::remove(dir / ("keep.h5.tmp-" + std::to_string(::getpid())));
+  {
+    BatchWriter writer(path, study, OpenMode::create_overwrite);
+    EXPECT_EQ(writer.num_done(), 0u);
+    writer.close(test::fake_timing(1, RunOutcome::interrupted, 0));
+  }
+  const auto file = h5::File::open(path, h5::FileAccess::read_only);
+  EXPECT_EQ(h5::read_attribute<std::uint64_t>(file, "tasks_done"), 0u);
+}
+
+TEST(BatchWriterErrors, file_held_by_another_writer_names_HDF5_USE_FILE_LOCKING) {
+  unsetenv("HDF5_USE_FILE_LOCKING");
+  TempDir dir;
+  const auto path = dir / "held.h5";
+  const auto study = test::io_study(20, 0, false);
+  interrupted_file(path, study);
+  const int fd = ::open(path.c_str(), O_RDWR);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  const auto e = expect_io_error([&] { BatchWriter(path, study, OpenMode::resume); });
+  ::close(fd);
+  EXPECT_TRUE(h5::is_locking_error(e)) << e.what();
+  EXPECT_NE(std::string(e.what()).find("HDF5_USE_FILE_LOCKING=FALSE"), std::string::npos);
+  // The held file was not rebuilt or replaced.
+  BatchWriter writer(path, study, OpenMode::resume);
+  EXPECT_EQ(writer.num_done(), 10u);
+  writer.close(test::fake_timing(1, RunOutcome::interrupted, 0));
+}
+
+// A real full disk: a 1 MiB tmpfs (needs root, as on the project's test machines).
+class DiskFull : public testing::Test {
+ protected:
+  void SetUp() override {
+    if (::geteuid() != 0) GTEST_SKIP() << "mounting a small tmpfs needs root";
+    mount_ = dir_ / "small";
+    std::filesystem::create_directory(mount_);
+    if (::mount("tmpfs", mount_.c_str(), "tmpfs", 0, "size=1m") != 0) {
+      GTEST_SKIP() << "cannot mount a tmpfs here: " << std::strerror(errno);
+    }
+    is_mounted_ = true;
+  }
+  void TearDown() override {
+    if (is_mounted_) ::umount2(mount_.c_str(), MNT_DETACH);
+  }
+  TempDir dir_;
+  std::filesystem::path mount_;
+  bool is_mounted_ = false;
+};
+
+TEST_F(DiskFull, journal_append_reports_disk_full_as_a_runtime_failure) {
+  const auto study = test::io_study(2000, 1, false);  // 101 samples per task
+  BatchWriter writer(mount_ / "b.h5", study, OpenMode::create);
+  const auto e = expect_io_error([&] {
+    for (std::uint64_t first = 0; first < 2000; first += 200) {
+      test::write_block(writer, test::make_block(test::id_range(first, first + 200), 101));
+    }
+  });
+  EXPECT_FALSE(e.is_bad_input());
+  EXPECT_TRUE(h5::is_disk_full_error(e)) << e.what();
+  EXPECT_NE(std::string(e.what()).find("disk full"), std::string::npos) << e.what();
+}
+
+TEST_F(DiskFull, hdf5_write_reports_disk_full) {
+  auto file = h5::File::create(mount_ / "big.h5");
+  auto ds = file.create_dataset("x", h5::native_type<double>(), {400000});
+  const std::vector<double> values(400000, 1.0);  // 3.2 MB into 1 MiB
+  const auto e = expect_io_error([&] {
+    ds.write_rows<double>(0, values);
+    file.flush();
+  });
+  EXPECT_TRUE(h5::is_disk_full_error(e)) << e.what();
+  EXPECT_EQ(e.file(), (mount_ / "big.h5").string());
+}
+
+}  // namespace
+}  // namespace simorch
