@@ -320,7 +320,7 @@ void BatchLayout::write_run(const TaskSummary* s, std::uint64_t count, const dou
   for (std::size_t i = 0; i < n; ++i) u8_[i] = s[i].success;
   success_.write_rows_raw(first, count, u8_.data(), t_uint8_);
 
-  d_.resize(n * std::max<std::size_t>(6, DipParams::count));
+  d_.resize(n * 6);
   for (std::size_t c = 0; c < metrics_.size(); ++c) {
     for (std::size_t i = 0; i < n; ++i) d_[i] = s[i].*metric_members[c];
     metrics_[c].write_rows_raw(first, count, d_.data(), t_double_);
@@ -363,20 +363,18 @@ void BatchLayout::write_run(const TaskSummary* s, std::uint64_t count, const dou
   }
 
   // Inputs are regenerated from (study, id) rather than sent with the results.
+  p_.resize(has_params_ ? n * DipParams::count : 0);
   for (std::size_t i = 0; i < n; ++i) {
     const TaskSpec task = make_task(*study_, first + i);
     for (int c = 0; c < 6; ++c) d_[i * 6 + static_cast<std::size_t>(c)] = task.initial_state[c];
-  }
-  initial_state_.write_rows_raw(first, count, d_.data(), t_double_);
-  if (has_params_) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const TaskSpec task = make_task(*study_, first + i);
+    if (has_params_) {
       for (std::size_t c = 0; c < DipParams::count; ++c) {
-        d_[i * DipParams::count + c] = task.params.at(c);
+        p_[i * DipParams::count + c] = task.params.at(c);
       }
     }
-    params_.write_rows_raw(first, count, d_.data(), t_double_);
   }
+  initial_state_.write_rows_raw(first, count, d_.data(), t_double_);
+  if (has_params_) params_.write_rows_raw(first, count, p_.data(), t_double_);
 
   if (num_samples_ > 0 && states != nullptr) {
     traj_state_.write_rows_raw(first, count, states, t_double_);
@@ -456,12 +454,16 @@ void BatchLayout::rebuild_errors() {
     status.resize(static_cast<std::size_t>(count));
     text.resize(static_cast<std::size_t>(count) * TaskSummary::message_capacity);
     status_.read_rows_raw(first, count, status.data(), t_int8_);
+    const bool has_failure = std::any_of(status.begin(), status.end(), [](std::int8_t v) {
+      return v > static_cast<std::int8_t>(TaskStatus::completed);
+    });
+    if (!has_failure) continue;
     message_.read_rows_raw(first, count, text.data(), t_message_);
     rows.clear();
     for (std::size_t i = 0; i < count; ++i) {
       const char* msg = &text[i * TaskSummary::message_capacity];
-      if (status[i] == static_cast<std::int8_t>(TaskStatus::error) ||
-          (status[i] != 0 && msg[0] != '\0')) {
+      // Every failed task (out_of_bounds, diverged, error), with its reason if it has one.
+      if (status[i] > static_cast<std::int8_t>(TaskStatus::completed)) {
         ErrorRow row{};
         row.task_id = first + i;
         row.status = status[i];

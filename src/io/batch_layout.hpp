@@ -86,6 +86,7 @@ class BatchLayout {
 
   // Row buffers of the current run, kept between writes (bounded by the largest run).
   std::vector<double> d_;
+  std::vector<double> p_;
   std::vector<std::int64_t> i64_;
   std::vector<std::int32_t> i32_;
   std::vector<std::int8_t> i8_;

@@ -340,7 +340,10 @@ class BatchWriter::Impl {
     return size;
   }
 
-  void open_layout() { layout_.emplace(h5::File::open(path_, h5::FileAccess::read_write), study_); }
+  void open_layout(h5::FileAccess access = h5::FileAccess::read_write) {
+    layout_.reset();  // one handle per file: HDF5 refuses a second open in another mode
+    layout_.emplace(h5::File::open(path_, access), study_);
+  }
 
   void start_segment() {
     const auto encoded = io_detail::encode_segment_start({segment_, unix_now_s()});
@@ -451,7 +454,7 @@ class BatchWriter::Impl {
 
   // A cleanly closed file: add whatever the journal holds beyond it, then go on.
   void continue_clean(const std::optional<JournalHeader>& header, bool is_ours) {
-    open_layout();
+    open_layout(h5::FileAccess::read_only);
     layout_->load_done(done_);
     num_done_ = 0;
     for (const auto word : done_)
@@ -459,13 +462,22 @@ class BatchWriter::Impl {
     std::int32_t segments = static_cast<std::int32_t>(layout_->num_segment_rows());
     for (const auto s : layout_->segment_indices()) segments = std::max(segments, s + 1);
 
+    const bool is_finished_without_journal = !is_ours && num_done_ == n_tasks_;
+    if (!is_finished_without_journal) {
+      open_layout(h5::FileAccess::read_write);
+      // Marked before the first change, so a kill from here on sends the next resume to
+      // the journal instead of to a half-updated file that claims to be clean.
+      layout_->set_state("running", num_done_);
+      layout_->flush();
+    }
     if (is_ours) {
       const auto replay = replay_journal(segments);
       segments = std::max(segments, replay.next_segment);
       journal_ = JournalWriter::append_to(journal_path_, replay.valid_end);
     } else {
-      if (num_done_ == n_tasks_) {
-        // Finished and its journal retired: nothing to write, so touch nothing.
+      if (is_finished_without_journal) {
+        // Finished and its journal retired: nothing to write, so touch nothing (the file
+        // stays open read-only).
         segment_ = segments;
         is_noop_ = true;
         return;
@@ -504,6 +516,7 @@ class BatchWriter::Impl {
   // Resuming a finished file wrote nothing so far; the first real write needs a journal.
   void open_for_writing() {
     is_noop_ = false;
+    open_layout(h5::FileAccess::read_write);
     start_new_journal();
     start_segment();
   }

@@ -223,6 +223,29 @@ TEST_F(Resume, killed_resume_after_a_clean_interruption_keeps_both_segments) {
             (std::vector<std::int32_t>{0, 0, 2}));
 }
 
+TEST_F(Resume, clean_file_behind_its_journal_gets_the_missing_records) {
+  // A clean file that lacks what the journal holds after it, as when a writer dies
+  // between closing the HDF5 file and journaling the clean-close marker.
+  const auto snapshot = dir_ / "snapshot.h5";
+  {
+    BatchWriter writer(path_, study_, OpenMode::create);
+    for (std::size_t c = 0; c < 3; ++c) test::write_block(writer, test::make_block(chunks_[c], k_));
+    writer.close(test::fake_timing(1, RunOutcome::interrupted, tasks_in_chunks(3)));
+  }
+  std::filesystem::copy_file(path_, snapshot);
+  {
+    BatchWriter writer(path_, study_, OpenMode::resume);
+    for (std::size_t c = 3; c < 6; ++c) test::write_block(writer, test::make_block(chunks_[c], k_));
+    writer.close(
+        test::fake_timing(1, RunOutcome::interrupted, tasks_in_chunks(6) - tasks_in_chunks(3)));
+  }
+  std::filesystem::copy_file(snapshot, path_, std::filesystem::copy_options::overwrite_existing);
+  resume_and_finish(tasks_in_chunks(6), 2);
+  const auto file = h5::File::open(path_, h5::FileAccess::read_only);
+  EXPECT_EQ(file.open_dataset("/timing/segments").read_field<std::int32_t>("segment"),
+            (std::vector<std::int32_t>{0, 1, 2}));
+}
+
 TEST_F(Resume, resuming_a_complete_file_changes_nothing) {
   const auto before =
       test::dataset_bytes(h5::File::open(reference_, h5::FileAccess::read_only), "/results/status");

@@ -32,6 +32,9 @@ class BatchWriter {
  public:
   /// Opens `path` for `study`. For resume, refuses a file of another study (hash
   /// mismatch), a foreign or newer-format file, with ConfigError/IoError (bad input).
+  /// `study` must outlive the writer (rows of /tasks are regenerated from it on every
+  /// write). Resume of a missing file (and journal) starts the study; resume of a
+  /// finished file whose journal is gone writes nothing (docs/resume.md).
   BatchWriter(const std::filesystem::path& path, const Study& study, OpenMode mode);
   ~BatchWriter();
   BatchWriter(const BatchWriter&) = delete;
@@ -51,8 +54,11 @@ class BatchWriter {
              std::span<const double> controls = {});
   /// Makes everything written so far durable (journal fsync, HDF5 flush).
   void checkpoint();
-  /// Records the timing of this segment, flushes and closes both files. With
-  /// RunOutcome::complete and every task done, the journal is removed.
+  /// Records the timing of this segment (its `segment` field is set to segment()),
+  /// rewrites /results/errors in task order, flushes and closes both files. run_state
+  /// becomes "complete" when every task is done (the journal is then removed), else
+  /// "interrupted". Further calls do nothing. Destroying the writer without close()
+  /// leaves run_state "running", so the next resume rebuilds the file from the journal.
   void close(const SegmentTiming& timing);
 
  private:
