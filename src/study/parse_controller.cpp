@@ -65,9 +65,12 @@ ControllerConfig parse_controller(YamlMap controllers, YamlMap defaults, const s
   YamlMap map = controllers.section(name);
   YamlMap fallback = defaults.section(name);
 
-  if (auto gains = map.numbers("gains")) {
+  // Both are read (and type-checked) so that the defaults are not reported as ignored.
+  auto gains = map.numbers("gains");
+  auto default_gains = fallback.numbers("gains");
+  if (gains) {
     config.gains = std::move(*gains);
-  } else if (auto default_gains = fallback.numbers("gains")) {
+  } else if (default_gains) {
     config.gains = std::move(*default_gains);
     // Name the section the gains came from; validate() below knows only one prefix.
     if (config.gains.size() != expected_gain_count(config.kind)) {
