@@ -56,8 +56,9 @@ void require_non_negative(double value, const std::string& key) {
 void require_non_zero(double value, const std::string& key) {
   require_finite(value, key);
   if (value == 0.0) {
-    throw ConfigError(key, format_number(value),
-                      "a non-zero number (surface weights may be negative, see docs/controllers.md)");
+    throw ConfigError(
+        key, format_number(value),
+        "a non-zero number (surface weights may be negative, see docs/controllers.md)");
   }
 }
 
