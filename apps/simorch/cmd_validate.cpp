@@ -18,7 +18,7 @@ namespace {
 constexpr std::array<const char*, 4> distribution_names = {"fixed", "uniform", "normal", "file"};
 
 /// Bytes of the batch file's datasets per docs/hdf5-schema.md (format_version 1), without
-/// HDF5 metadata and the /results/errors table, which only failed tasks fill.
+/// HDF5 metadata, chunk padding and the /results/errors table, which only failed tasks fill.
 double estimated_output_bytes(const Study& study) {
   const auto tasks = static_cast<double>(study.num_tasks());
   double per_task = 6 * 8;                                              // /tasks/initial_state
@@ -28,6 +28,7 @@ double estimated_output_bytes(const Study& study) {
   per_task += 6 * 8;                                                    // final_state
   per_task += 3 * 8;      // steps, integrator_steps, rejected_steps
   per_task += 4 + 4 + 8;  // rank, thread, wall_time_s
+  per_task += 96;         // message (fixed-length string)
   const auto samples = static_cast<double>(study.sim.num_samples());
   per_task += samples * (6 * 8 + 8);      // /trajectories/state and /control
   return tasks * per_task + samples * 8;  // + /trajectories/time
