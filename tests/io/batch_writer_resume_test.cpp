@@ -184,6 +184,12 @@ TEST_F(Resume, garbage_after_the_last_record_is_ignored) {
   resume_and_finish(tasks_in_chunks(3), 1);
 }
 
+TEST_F(Resume, deleted_hdf5_file_is_rebuilt_from_the_journal) {
+  killed_after_chunks(4);
+  std::filesystem::remove(path_);
+  resume_and_finish(tasks_in_chunks(4), 1);
+}
+
 TEST_F(Resume, corrupted_hdf5_file_is_rebuilt_from_the_journal) {
   killed_after_chunks(5);
   {

@@ -12,6 +12,7 @@
 #include "io_test_util.hpp"
 #include "simorch/h5/attribute.hpp"
 #include "simorch/h5/file.hpp"
+#include "simorch/io/batch_reader.hpp"
 
 namespace simorch {
 namespace {
@@ -165,6 +166,31 @@ TEST_F(BatchWriterFile, root_attributes_errors_and_timing_tables) {
   const auto timing = file.open_group("/timing");
   EXPECT_EQ(h5::read_attribute<double>(timing, "wall_s"), 12.5);
   EXPECT_EQ(h5::read_attribute<std::int32_t>(timing, "threads_per_rank"), 2);
+}
+
+TEST_F(BatchWriterFile, batch_reader_reads_what_the_writer_wrote) {
+  const BatchReader reader(path_);
+  EXPECT_TRUE(reader.info().is_complete());
+  EXPECT_EQ(reader.info().n_tasks, num_tasks);
+  EXPECT_EQ(reader.info().study_hash, study_hash(study_));
+  const auto status = reader.status();
+  const auto ise = reader.column("ise");
+  ASSERT_EQ(status.size(), num_tasks);
+  for (std::uint64_t id = 0; id < num_tasks; id += 13) {
+    EXPECT_EQ(status[id], test::fake_summary(id).status);
+    EXPECT_EQ(ise[id], test::fake_summary(id).ise);
+  }
+  const auto errors = reader.errors();
+  ASSERT_FALSE(errors.empty());
+  EXPECT_EQ(errors[0].task_id, 3u);
+  EXPECT_EQ(errors[0].status, TaskStatus::error);
+  EXPECT_EQ(errors[0].message, test::fake_summary(3).message);
+  const auto timing = reader.timing();
+  ASSERT_EQ(timing.size(), 1u);
+  EXPECT_EQ(timing[0].rank_timing.size(), 2u);
+  EXPECT_EQ(timing[0].thread_timing.size(), 4u);
+  EXPECT_EQ(timing[0].rank_timing[1].host, "node1");
+  EXPECT_TRUE(reader.has_trajectories());
 }
 
 TEST_F(BatchWriterFile, h5dump_reads_the_file) {
