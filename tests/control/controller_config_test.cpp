@@ -161,6 +161,12 @@ TEST(ValidateController, open_loop_sequence_must_be_finite) {
   EXPECT_EQ(config_error_of(config, "o").key_path(), "o.sequence[1]");
 }
 
+TEST(ValidateController, make_controller_rejects_an_invalid_config) {
+  ControllerConfig config = valid_config(ControllerKind::adaptive_smc);
+  config.gains.push_back(1.0);
+  EXPECT_THROW((void)make_controller(config, DipModel(ModelKind::full, DipParams{})), ConfigError);
+}
+
 TEST(ValidateController, message_is_one_line_with_key_value_and_allowed) {
   ControllerConfig config = valid_config(ControllerKind::classical_smc);
   config.max_force = -3.0;
