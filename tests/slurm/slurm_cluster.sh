@@ -63,7 +63,7 @@ wait_for() {
   local deadline=$((SECONDS + limit_s))
   until "$@" >/dev/null 2>&1; do
     if ((SECONDS >= deadline)); then return 1; fi
-    sleep 0.5
+    sleep 0.2
   done
 }
 

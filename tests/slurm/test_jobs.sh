@@ -147,12 +147,13 @@ test_run() {
 }
 
 test_resumable() {
-  # The reference runs uninterrupted on one core while the resumable job gets the other.
+  # Two ranks, so mpirun has to pass the signal on to a rank it did not start the shell of.
+  # The reference runs uninterrupted on another layout (results must not depend on it).
   local reference job
-  reference=$(OUT=reference.h5 sbatch --parsable --ntasks=1 --cpus-per-task=1 --time=5 \
-    --output=reference.out "$jobs_dir/run.sbatch" study_long.yaml)
-  job=$(OUT=resumed.h5 sbatch --parsable --ntasks=1 --cpus-per-task=1 --time=5 \
+  job=$(OUT=resumed.h5 sbatch --parsable --ntasks=2 --cpus-per-task=1 --time=5 \
     --output=resumable.out "$jobs_dir/resumable.sbatch" study_long.yaml)
+  reference=$(OUT=reference.h5 sbatch --parsable --ntasks=1 --cpus-per-task=2 --time=5 \
+    --output=reference.out "$jobs_dir/run.sbatch" study_long.yaml)
   wait_job_state "$job" RUNNING
   # Interrupt once simorch has made some progress, well before it could finish.
   local deadline=$((SECONDS + 60))
@@ -183,6 +184,7 @@ test_resumable() {
   grep -q 'requeued job' resumable.out || fail "the job did not report its requeue"
   grep -q 'restart 1:.*--resume' resumable.out || fail "the requeued job did not resume (SLURM_RESTART_COUNT=1, --resume)"
   grep -q 'restart 2' resumable.out && fail "the finished study requeued again"
+  [[ "$(job_field "$job" Restarts)" == 1 ]] || fail "job $job restarted $(job_field "$job" Restarts) times, expected 1"
   # Two segments in the file: the first interrupted, with some but not all tasks done.
   local tasks segments
   tasks=$(samples_of study_long.yaml)
@@ -194,8 +196,8 @@ test_resumable() {
   [[ "$outcome" == 1 ]] || fail "the first segment was not recorded as interrupted"
   ((done_first > 0 && done_first < tasks)) ||
     fail "the first segment finished $done_first of $tasks tasks: not a mid-run interruption"
-  "${checker[@]}" complete resumed.h5 --tasks "$tasks"
-  "${checker[@]}" complete reference.h5 --tasks "$tasks"
+  "${checker[@]}" complete resumed.h5 --tasks "$tasks" --ranks 2 --threads 1
+  "${checker[@]}" complete reference.h5 --tasks "$tasks" --ranks 1 --threads 2
   "${checker[@]}" same reference.h5 resumed.h5
 }
 
@@ -220,7 +222,7 @@ test_strong() {
 }
 
 test_weak() {
-  local job per_core=40
+  local job per_core=500
   job=$(OUT_DIR=weak LAYOUTS="1x1 2x1" SAMPLES_PER_CORE=$per_core sbatch --parsable --ntasks=2 \
     --cpus-per-task=1 --time=5 --output=weak.out "$jobs_dir/weak_scaling.sbatch" study_short.yaml)
   expect_success "$job" "weak_scaling.sbatch"
