@@ -16,8 +16,8 @@ class StaSmc final : public Controller {
       : model_(design_model),
         surface_{config.gains[2] * config.gains[4], config.gains[3] * config.gains[5],
                  config.gains[2], config.gains[3]},
-        k1_(config.gains[0]),
-        k2_(config.gains[1]),
+        twist_gain_(config.gains[0]),
+        integral_gain_(config.gains[1]),
         damping_(config.damping_gain),
         boundary_layer_(config.boundary_layer),
         max_force_(config.max_force),
@@ -32,13 +32,14 @@ class StaSmc final : public Controller {
     const double sigma = surface_.value(x);
     const double switching = unit_sat(sigma / boundary_layer_);
     const double u_eq = uses_equivalent_ ? surface_.equivalent_control(model_, x) : 0.0;
-    const double twisting = -k1_ * std::sqrt(std::abs(sigma)) * switching + z_ - damping_ * sigma;
+    const double twisting =
+        -twist_gain_ * std::sqrt(std::abs(sigma)) * switching + z_ - damping_ * sigma;
     const double u_raw = u_eq + direction_ * twisting;
     const double u = saturate(u_raw, max_force_);
 
     // Anti-windup: stop integrating while the actuator is saturated in the direction the
     // integral would push it further, and never let z alone exceed what the actuator can do.
-    const double z_rate = -k2_ * switching;
+    const double z_rate = -integral_gain_ * switching;
     const double push = direction_ * z_rate;
     const bool winds_up = (u_raw > max_force_ && push > 0.0) || (u_raw < -max_force_ && push < 0.0);
     if (!winds_up && std::isfinite(z_rate)) {
@@ -56,8 +57,8 @@ class StaSmc final : public Controller {
  private:
   DipModel model_;
   SlidingSurface surface_;
-  double k1_;
-  double k2_;
+  double twist_gain_;     ///< K1
+  double integral_gain_;  ///< K2
   double damping_;
   double boundary_layer_;
   double max_force_;
