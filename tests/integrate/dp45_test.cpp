@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "allocation_counter.hpp"
 #include "simorch/integrate/integrator.hpp"
 
 namespace simorch {
@@ -110,6 +111,23 @@ TEST(Dp45, same_inputs_give_bitwise_identical_results) {
   }
   for (Eigen::Index i = 0; i < 6; ++i) EXPECT_EQ(a[i], b[i]);
   EXPECT_EQ(first.counts().accepted, second.counts().accepted);
+}
+
+// Millions of steps per second leave no room for the allocator: every scheme works on
+// fixed-size vectors on the stack, rejections and retries included.
+TEST(Integrator, never_allocates_while_stepping) {
+  const DipModel model(ModelKind::full, DipParams{});
+  for (const IntegratorKind kind :
+       {IntegratorKind::euler, IntegratorKind::rk4, IntegratorKind::dp45}) {
+    IntegratorOptions options = dp45(1e-9, 1e-12);
+    options.kind = kind;
+    Integrator integrator(options);
+    State x = start_state();
+    const std::int64_t before = test::allocation_count();
+    for (int p = 0; p < 100; ++p) integrator.advance(model, x, force_n, 0.01);
+    EXPECT_EQ(test::allocation_count(), before) << to_string(kind);
+    EXPECT_GE(integrator.counts().accepted, 100);
+  }
 }
 
 }  // namespace

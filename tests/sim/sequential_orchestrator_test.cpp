@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "integrate/allocation_counter.hpp"
 #include "simorch/error.hpp"
 
 namespace simorch {
@@ -335,6 +336,26 @@ TEST(SequentialOrchestrator, dp45_and_rk4_agree_on_a_stabilised_run) {
   EXPECT_NEAR(dp45.ise, tight.ise, 1e-5 * tight.ise);
   EXPECT_GT(tight.integrator_steps, dp45.integrator_steps);
   EXPECT_GE(dp45.integrator_steps, 300);
+}
+
+// The heap is touched per task (the controller clone), never per control step: a run ten
+// times longer allocates exactly as often.
+TEST(SequentialOrchestrator, allocations_do_not_grow_with_the_number_of_steps) {
+  std::int64_t allocations[2] = {};
+  const double durations[2] = {1.0, 10.0};
+  for (int i = 0; i < 2; ++i) {
+    SimConfig config = config_for(durations[i], 0.01, 10);
+    config.integrator.kind = IntegratorKind::dp45;
+    const SequentialOrchestrator orchestrator(config, lqr(), DipParams{});
+    Buffers buffers(config);
+    const std::int64_t before = test::allocation_count();
+    const TaskSummary s = orchestrator.run(task_with(tilt(0.1)), buffers.out());
+    allocations[i] = test::allocation_count() - before;
+    ASSERT_EQ(s.status, TaskStatus::completed) << s.message;
+  }
+  EXPECT_EQ(allocations[0], allocations[1]);
+  EXPECT_GE(allocations[0], 1);  // the controller clone: proves the counter counts
+  EXPECT_LE(allocations[0], 2);
 }
 
 /// Byte equality of every field that belongs to the bitwise results (not wall time,
