@@ -6,6 +6,8 @@
       timed segment used R ranks x T threads
   check_batch.py segments FILE
       prints one line per /timing/segments row: "<segment> <outcome> <tasks_done>"
+  check_batch.py wall FILE
+      prints the run's wall time in seconds (/timing attribute wall_s)
   check_batch.py same A B
       every dataset under /tasks, /results and /trajectories is bitwise identical, except
       the ones that describe the run (rank, thread, wall_time_s)
@@ -61,6 +63,11 @@ def print_segments(args):
             print(int(row["segment"]), int(row["outcome"]), int(row["tasks_done"]))
 
 
+def print_wall(args):
+    with h5py.File(args.file, "r") as batch:
+        print(float(batch["/timing"].attrs["wall_s"]))
+
+
 def datasets(batch):
     found = {}
 
@@ -106,6 +113,9 @@ def main():
     segments = commands.add_parser("segments")
     segments.add_argument("file")
     segments.set_defaults(run=print_segments)
+    wall = commands.add_parser("wall")
+    wall.add_argument("file")
+    wall.set_defaults(run=print_wall)
     same = commands.add_parser("same")
     same.add_argument("a")
     same.add_argument("b")

@@ -147,21 +147,27 @@ test_run() {
 }
 
 test_resumable() {
-  # Two ranks, so mpirun has to pass the signal on to a rank it did not start the shell of.
-  # The reference runs uninterrupted on another layout (results must not depend on it).
+  # The uninterrupted reference first, on 1 rank x 2 threads: its wall time tells when
+  # the resumable run will be about a third done, whatever the speed of this machine.
   local reference job
-  job=$(OUT=resumed.h5 sbatch --parsable --ntasks=2 --cpus-per-task=1 --time=5 \
-    --output=resumable.out "$jobs_dir/resumable.sbatch" study_long.yaml)
   reference=$(OUT=reference.h5 sbatch --parsable --ntasks=1 --cpus-per-task=2 --time=5 \
     --output=reference.out "$jobs_dir/run.sbatch" study_long.yaml)
+  expect_success "$reference" "run.sbatch reference"
+  local wall_s delay_s
+  wall_s=$("${checker[@]}" wall reference.h5)
+  delay_s=$(awk -v w="$wall_s" 'BEGIN { d = w / 3; printf "%.1f", d < 1 ? 1 : d }')
+  echo "reference run took $wall_s s; interrupting the resumable run after $delay_s s"
+
+  # Two ranks, so mpirun has to pass the signal on to every rank.
+  job=$(OUT=resumed.h5 sbatch --parsable --ntasks=2 --cpus-per-task=1 --time=5 \
+    --output=resumable.out "$jobs_dir/resumable.sbatch" study_long.yaml)
   wait_job_state "$job" RUNNING
-  # Interrupt once simorch has made some progress, well before it could finish.
   local deadline=$((SECONDS + 60))
   until grep -q 'restart 0' resumable.out 2>/dev/null && [[ -e resumed.h5 ]]; do
     ((SECONDS < deadline)) || fail "resumable job $job did not start simorch within 60 s"
-    sleep 0.2
+    sleep 0.1
   done
-  sleep 4
+  sleep "$delay_s"
   [[ "$(job_field "$job" JobState)" == RUNNING ]] || fail "job $job finished before it could be interrupted"
   echo "sending the pre-timeout signal to job $job"
   scancel --signal=USR1 --batch "$job"
@@ -178,7 +184,6 @@ test_resumable() {
   echo "job $job requeued; lifting the requeue delay"
   scontrol update "JobId=$job" StartTime=now
   expect_success "$job" "resumable.sbatch after requeue"
-  expect_success "$reference" "run.sbatch reference"
 
   grep -q 'simorch exited with 75' resumable.out || fail "the first run did not exit 75"
   grep -q 'requeued job' resumable.out || fail "the job did not report its requeue"
