@@ -15,8 +15,6 @@
 namespace simorch::cli {
 namespace {
 
-constexpr std::array<const char*, 4> distribution_names = {"fixed", "uniform", "normal", "file"};
-
 /// Bytes of the batch file's datasets per docs/hdf5-schema.md (format_version 1), without
 /// HDF5 metadata, chunk padding and the /results/errors table, which only failed tasks fill.
 double estimated_output_bytes(const Study& study) {
@@ -36,7 +34,6 @@ double estimated_output_bytes(const Study& study) {
 
 std::string describe_initial_state(const Study& study) {
   const InitialStateSpec& spec = study.initial_state;
-  const auto kind = static_cast<std::size_t>(spec.kind);
   switch (spec.kind) {
     case InitialStateKind::fixed:
       return fmt::format("fixed at {}",
@@ -47,7 +44,7 @@ std::string describe_initial_state(const Study& study) {
     case InitialStateKind::normal:
       break;
   }
-  return fmt::format("{} around {}, {} {}", distribution_names[kind],
+  return fmt::format("{} around {}, {} {}", to_string(spec.kind),
                      std::vector<double>(spec.nominal.begin(), spec.nominal.end()),
                      spec.kind == InitialStateKind::uniform ? "half-widths" : "std. deviations",
                      spec.spread);

@@ -11,8 +11,6 @@ namespace {
 // Bumped whenever a line is added or its meaning changes, so that old hashes never
 // match a study whose results would differ.
 constexpr int canonical_version = 1;
-constexpr std::array<std::string_view, 4> distribution_names = {"fixed", "uniform", "normal",
-                                                                "file"};
 
 /// Appends "key = value\n"; fmt's "{}" prints the shortest text that reads back to the
 /// same double, so equal text means bitwise-equal settings.
@@ -100,8 +98,7 @@ std::string canonical_text(const Study& study) {
   lines.add("monte_carlo.tasks", study.num_tasks());
   lines.add("monte_carlo.seed", study.monte_carlo.seed);
   const InitialStateSpec& initial = study.initial_state;
-  lines.add("monte_carlo.initial_state.distribution",
-            distribution_names[static_cast<std::size_t>(initial.kind)]);
+  lines.add("monte_carlo.initial_state.distribution", to_string(initial.kind));
   if (initial.kind == InitialStateKind::file) {
     lines.add("monte_carlo.initial_state.rows", initial.states.size());
     lines.add("monte_carlo.initial_state.rows_fnv1a",

@@ -13,12 +13,11 @@ constexpr std::array<std::string_view, 4> monte_carlo_keys = {"samples", "seed",
                                                               "initial_state"};
 constexpr std::array<std::string_view, 5> initial_state_keys = {"distribution", "nominal", "spread",
                                                                 "file", "dataset"};
-constexpr std::array<std::string_view, 4> distribution_names = {"fixed", "uniform", "normal",
-                                                                "file"};
 
 InitialStateKind parse_distribution(const std::string& name, const std::string& path) {
-  for (std::size_t i = 0; i < distribution_names.size(); ++i) {
-    if (name == distribution_names[i]) return static_cast<InitialStateKind>(i);
+  for (const InitialStateKind kind : {InitialStateKind::fixed, InitialStateKind::uniform,
+                                      InitialStateKind::normal, InitialStateKind::file}) {
+    if (name == to_string(kind)) return kind;
   }
   throw ConfigError(path, name, "allowed: fixed, uniform, normal, file");
 }

@@ -216,3 +216,21 @@ TEST(LoadStudy, missing_file_is_an_io_error_of_bad_input) {
 
 }  // namespace
 }  // namespace simorch
+
+namespace simorch {
+namespace {
+
+TEST(InitialStateKindNames, read_back_as_the_same_distribution) {
+  for (const InitialStateKind kind :
+       {InitialStateKind::fixed, InitialStateKind::uniform, InitialStateKind::normal}) {
+    const std::string spread = kind == InitialStateKind::fixed ? "" : ", spread: 0.01";
+    const Study study =
+        test::parse("monte_carlo: {controller: lqr, initial_state: {distribution: " +
+                    std::string(to_string(kind)) + spread + "}}");
+    EXPECT_EQ(study.initial_state.kind, kind) << to_string(kind);
+  }
+  EXPECT_EQ(to_string(InitialStateKind::file), "file");
+}
+
+}  // namespace
+}  // namespace simorch

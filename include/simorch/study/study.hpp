@@ -16,6 +16,9 @@ namespace simorch {
 /// How task i's initial state is drawn (monte_carlo.initial_state).
 enum class InitialStateKind { fixed, uniform, normal, file };
 
+/// Study-file name of a distribution ("fixed", "uniform", "normal", "file").
+std::string_view to_string(InitialStateKind kind) noexcept;
+
 /// monte_carlo.initial_state: around `nominal`, per component ± half-width (uniform)
 /// or standard deviation (normal); or the rows of a CSV / HDF5 file.
 struct InitialStateSpec {
@@ -53,8 +56,8 @@ struct ExecutionConfig {
 
 /// A validated study: everything needed to generate and run every task.
 struct Study {
-  std::string text;                 ///< the YAML as given (stored in the batch file)
-  std::filesystem::path base_dir;   ///< folder relative paths are resolved against
+  std::string text;                ///< the YAML as given (stored in the batch file)
+  std::filesystem::path base_dir;  ///< folder relative paths are resolved against
   DipParams nominal;
   ParameterUncertainty uncertainty;
   SimConfig sim;
