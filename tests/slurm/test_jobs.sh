@@ -133,7 +133,8 @@ samples_of() { awk '/^[ \t]+samples:/ { print $2; exit }' "$1"; }
 
 test_run() {
   local hybrid flat
-  hybrid=$(OUT=hybrid.h5 sbatch --parsable --ntasks=1 --cpus-per-task=2 --time=5 \
+  # Without OUT the file is the study's output.path (short.h5).
+  hybrid=$(sbatch --parsable --ntasks=1 --cpus-per-task=2 --time=5 \
     --output=run-hybrid.out "$jobs_dir/run.sbatch" study_short.yaml)
   flat=$(STUDY=study_short.yaml OUT=flat.h5 sbatch --parsable --ntasks=2 --cpus-per-task=1 \
     --time=5 --output=run-flat.out "$jobs_dir/run.sbatch")
@@ -141,9 +142,9 @@ test_run() {
   expect_success "$flat" "run.sbatch 2 ranks x 1 thread"
   local tasks
   tasks=$(samples_of study_short.yaml)
-  "${checker[@]}" complete hybrid.h5 --tasks "$tasks" --ranks 1 --threads 2
+  "${checker[@]}" complete short.h5 --tasks "$tasks" --ranks 1 --threads 2
   "${checker[@]}" complete flat.h5 --tasks "$tasks" --ranks 2 --threads 1
-  "${checker[@]}" same hybrid.h5 flat.h5
+  "${checker[@]}" same short.h5 flat.h5
 }
 
 test_resumable() {
@@ -159,11 +160,12 @@ test_resumable() {
   echo "reference run took $wall_s s; interrupting the resumable run after $delay_s s"
 
   # Two ranks, so mpirun has to pass the signal on to every rank.
-  job=$(OUT=resumed.h5 sbatch --parsable --ntasks=2 --cpus-per-task=1 --time=5 \
+  # Without OUT: the script asks `simorch validate` for the study's output.path (long.h5).
+  job=$(sbatch --parsable --ntasks=2 --cpus-per-task=1 --time=5 \
     --output=resumable.out "$jobs_dir/resumable.sbatch" study_long.yaml)
   wait_job_state "$job" RUNNING
   local deadline=$((SECONDS + 60))
-  until grep -q 'restart 0' resumable.out 2>/dev/null && [[ -e resumed.h5 ]]; do
+  until grep -q 'restart 0' resumable.out 2>/dev/null && [[ -e long.h5 ]]; do
     ((SECONDS < deadline)) || fail "resumable job $job did not start simorch within 60 s"
     sleep 0.1
   done
@@ -193,17 +195,17 @@ test_resumable() {
   # Two segments in the file: the first interrupted, with some but not all tasks done.
   local tasks segments
   tasks=$(samples_of study_long.yaml)
-  segments=$("${checker[@]}" segments resumed.h5)
+  segments=$("${checker[@]}" segments long.h5)
   echo "segments (segment outcome tasks_done):"
   echo "$segments"
-  [[ $(wc -l <<<"$segments") -eq 2 ]] || fail "expected 2 run segments in resumed.h5"
+  [[ $(wc -l <<<"$segments") -eq 2 ]] || fail "expected 2 run segments in long.h5"
   read -r _ outcome done_first <<<"$(head -n 1 <<<"$segments")"
   [[ "$outcome" == 1 ]] || fail "the first segment was not recorded as interrupted"
   ((done_first > 0 && done_first < tasks)) ||
     fail "the first segment finished $done_first of $tasks tasks: not a mid-run interruption"
-  "${checker[@]}" complete resumed.h5 --tasks "$tasks" --ranks 2 --threads 1
+  "${checker[@]}" complete long.h5 --tasks "$tasks" --ranks 2 --threads 1
   "${checker[@]}" complete reference.h5 --tasks "$tasks" --ranks 1 --threads 2
-  "${checker[@]}" same reference.h5 resumed.h5
+  "${checker[@]}" same reference.h5 long.h5
 }
 
 test_strong() {
