@@ -62,7 +62,16 @@ bool any_contains(const StackText& text, const char* needle) {
 }
 
 struct Silencer {
-  Silencer() noexcept { silence_error_printing(); }
+  Silencer() noexcept {
+    // HDF5's exit handler closes identifiers still open at exit. A file whose close failed
+    // (its metadata could not be written to a full disk) stays half-closed in HDF5 1.10,
+    // and closing it again at exit crashes, turning exit code 1 into a segfault. Every
+    // wrapper closes what it opens (RAII), so there is nothing left for the handler to do;
+    // a writer that dies with its file open is what the journal is for. Must precede any
+    // other HDF5 call, hence a static initializer.
+    H5dont_atexit();
+    silence_error_printing();
+  }
 };
 // Runs at program start in every program that uses any wrapper (they all call fail()).
 const Silencer silencer;

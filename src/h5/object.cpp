@@ -36,10 +36,40 @@ Object::~Object() {
   release();
 }
 
+namespace {
+
+// The type's own close function, not H5Idec_ref: when closing fails (a dataset whose
+// cached chunks cannot be written to a full disk), H5Idec_ref keeps the identifier alive,
+// and HDF5 tries to close it again at exit after its file is gone (a crash), while
+// H5Dclose and friends always drop the identifier. Shared copies (H5Iinc_ref) only lose
+// one reference either way.
+herr_t close_id(hid_t id) noexcept {
+  switch (H5Iget_type(id)) {
+    case H5I_FILE:
+      return H5Fclose(id);
+    case H5I_GROUP:
+      return H5Gclose(id);
+    case H5I_DATASET:
+      return H5Dclose(id);
+    case H5I_DATASPACE:
+      return H5Sclose(id);
+    case H5I_DATATYPE:
+      return H5Tclose(id);
+    case H5I_ATTR:
+      return H5Aclose(id);
+    case H5I_GENPROP_LST:
+      return H5Pclose(id);
+    default:
+      return H5Idec_ref(id);
+  }
+}
+
+}  // namespace
+
 void Object::release() noexcept {
   if (id_ >= 0) {
     // A destructor cannot report; File::close() is the checked path for data that matters.
-    H5Idec_ref(id_);
+    close_id(id_);
     H5Eclear2(H5E_DEFAULT);
     id_ = -1;
   }
@@ -48,7 +78,7 @@ void Object::release() noexcept {
 void Object::release_checked(const char* operation) {
   if (id_ < 0) return;
   const hid_t id = std::exchange(id_, -1);
-  const herr_t status = H5Idec_ref(id);
+  const herr_t status = close_id(id);
   detail::check(status, file_, [&] { return std::string(operation); });
 }
 

@@ -313,9 +313,6 @@ void BatchLayout::write_run(const TaskSummary* s, std::uint64_t count, const dou
   const std::uint64_t first = s[0].task_id;
   const auto n = static_cast<std::size_t>(count);
 
-  i8_.resize(n);
-  for (std::size_t i = 0; i < n; ++i) i8_[i] = static_cast<std::int8_t>(s[i].status);
-  status_.write_rows_raw(first, count, i8_.data(), t_int8_);
   u8_.resize(n);
   for (std::size_t i = 0; i < n; ++i) u8_[i] = s[i].success;
   success_.write_rows_raw(first, count, u8_.data(), t_uint8_);
@@ -380,6 +377,11 @@ void BatchLayout::write_run(const TaskSummary* s, std::uint64_t count, const dou
     traj_state_.write_rows_raw(first, count, states, t_double_);
     traj_control_.write_rows_raw(first, count, controls, t_double_);
   }
+
+  // Status last: a row whose write was cut short still reads as pending.
+  i8_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) i8_[i] = static_cast<std::int8_t>(s[i].status);
+  status_.write_rows_raw(first, count, i8_.data(), t_int8_);
 }
 
 void BatchLayout::append_segment(const SegmentTiming& t) {

@@ -129,6 +129,7 @@ class BatchWriter::Impl {
   void write(std::span<const TaskSummary> summaries, std::span<const double> states,
              std::span<const double> controls) {
     if (is_closed_) throw Error("BatchWriter::write: called after close()");
+    throw_if_failed("write");
     const std::size_t n = summaries.size();
     const auto k = static_cast<std::size_t>(num_samples_);
     const bool has_trajectories = !states.empty() || !controls.empty();
@@ -189,32 +190,71 @@ class BatchWriter::Impl {
     }
     const std::size_t m = order_.size();
 
-    // Journal first: once the record is in the kernel a kill -9 cannot lose it.
-    const auto prefix = io_detail::encode_results_prefix(m, num_samples_);
-    journal_.append(RecordType::results,
-                    {prefix, bytes_of(rows, m * sizeof(TaskSummary)),
-                     bytes_of(st, st == nullptr ? 0 : m * k * 6 * sizeof(double)),
-                     bytes_of(ct, ct == nullptr ? 0 : m * k * sizeof(double))});
-    journal_.flush();
-
-    write_to_file(rows, m, st, ct);
+    guarded([&] {
+      // Journal first: once the record is in the kernel a kill -9 cannot lose it.
+      const auto prefix = io_detail::encode_results_prefix(m, num_samples_);
+      journal_.append(RecordType::results,
+                      {prefix, bytes_of(rows, m * sizeof(TaskSummary)),
+                       bytes_of(st, st == nullptr ? 0 : m * k * 6 * sizeof(double)),
+                       bytes_of(ct, ct == nullptr ? 0 : m * k * sizeof(double))});
+      journal_.flush();
+      write_to_file(rows, m, st, ct);
+    });
   }
 
   void checkpoint() {
     if (is_closed_ || is_noop_) return;
-    journal_.sync();
-    layout_->set_state("running", num_done_);
-    layout_->flush();
+    throw_if_failed("checkpoint");
+    guarded([&] {
+      journal_.sync();
+      layout_->set_state("running", num_done_);
+      layout_->flush();
+    });
   }
 
   void close(const SegmentTiming& timing) {
     if (is_closed_) return;
     is_closed_ = true;
-    if (is_noop_) {  // resumed a finished file and wrote nothing: leave it untouched
-      layout_->close();
-      layout_.reset();
+    if (is_noop_ || is_failed_) {
+      // A finished file resumed without writes stays untouched. After a failed write the
+      // file may hold a partial row: it keeps run_state "running", so the next resume
+      // rebuilds it from the journal.
+      release_quietly();
       return;
     }
+    guarded([&] { close_cleanly(timing); });
+  }
+
+ private:
+  // A failure in the middle of journal or HDF5 writes leaves both files in a state only
+  // a rebuild can sort out: no further writes (they would follow a torn record), and no
+  // clean close.
+  template <class Fn>
+  void guarded(Fn&& fn) {
+    try {
+      fn();
+    } catch (...) {
+      is_failed_ = true;
+      throw;
+    }
+  }
+
+  void throw_if_failed(const char* what) const {
+    if (is_failed_) {
+      throw Error(std::string("BatchWriter::") + what + ": an earlier write to " + path_.string() +
+                  " failed; fix the cause and run again with --resume");
+    }
+  }
+
+  void release_quietly() noexcept {
+    try {
+      layout_.reset();
+      journal_ = JournalWriter();
+    } catch (...) {
+    }
+  }
+
+  void close_cleanly(const SegmentTiming& timing) {
     SegmentTiming t = timing;
     t.segment = segment_;
     const auto encoded = io_detail::encode_timing(t);
@@ -238,7 +278,6 @@ class BatchWriter::Impl {
     }
   }
 
- private:
   bool is_done(std::uint64_t id) const noexcept {
     return ((done_[id / 64] >> (id % 64)) & 1u) != 0;
   }
@@ -649,6 +688,7 @@ class BatchWriter::Impl {
   std::uint64_t num_done_ = 0;
   std::int32_t segment_ = 0;
   bool is_closed_ = false;
+  bool is_failed_ = false;
   bool is_noop_ = false;
   std::optional<BatchLayout> layout_;
   JournalWriter journal_;

@@ -213,17 +213,46 @@ class DiskFull : public testing::Test {
   bool is_mounted_ = false;
 };
 
-TEST_F(DiskFull, journal_append_reports_disk_full_as_a_runtime_failure) {
+TEST_F(DiskFull, disk_full_stops_the_writer_and_resume_after_freeing_space_finishes) {
   const auto study = test::io_study(2000, 1, false);  // 101 samples per task
-  BatchWriter writer(mount_ / "b.h5", study, OpenMode::create);
-  const auto e = expect_io_error([&] {
-    for (std::uint64_t first = 0; first < 2000; first += 200) {
-      test::write_block(writer, test::make_block(test::id_range(first, first + 200), 101));
+  const auto path = mount_ / "b.h5";
+  const auto reference = dir_ / "reference.h5";
+  test::write_reference(reference, study, 4);
+  {
+    BatchWriter writer(path, study, OpenMode::create);
+    const auto e = expect_io_error([&] {
+      for (std::uint64_t first = 0; first < 2000; first += 100) {
+        test::write_block(writer, test::make_block(test::id_range(first, first + 100), 101));
+      }
+    });
+    EXPECT_FALSE(e.is_bad_input());
+    EXPECT_TRUE(h5::is_disk_full_error(e)) << e.what();
+    EXPECT_NE(std::string(e.what()).find("disk full"), std::string::npos) << e.what();
+    // Nothing may follow a torn journal record.
+    try {
+      test::write_block(writer, test::make_block({1999}, 101));
+      ADD_FAILURE() << "a write after a failed write must throw";
+    } catch (const Error& later) {
+      EXPECT_NE(std::string(later.what()).find("--resume"), std::string::npos) << later.what();
     }
-  });
-  EXPECT_FALSE(e.is_bad_input());
-  EXPECT_TRUE(h5::is_disk_full_error(e)) << e.what();
-  EXPECT_NE(std::string(e.what()).find("disk full"), std::string::npos) << e.what();
+    EXPECT_NO_THROW(writer.close(test::fake_timing(1, RunOutcome::interrupted, 0)));
+  }
+  {
+    const auto file = h5::File::open(path, h5::FileAccess::read_only);
+    EXPECT_EQ(h5::read_string_attribute(file, "run_state"), "running");
+  }
+  // Free space, resume: the result equals an uninterrupted run.
+  ASSERT_EQ(::mount("tmpfs", mount_.c_str(), "tmpfs", MS_REMOUNT, "size=64m"), 0)
+      << std::strerror(errno);
+  {
+    BatchWriter writer(path, study, OpenMode::resume);
+    EXPECT_LT(writer.num_done(), 2000u);
+    for (const auto& range : writer.pending()) {
+      test::write_block(writer, test::make_block(test::id_range(range.begin, range.end), 101));
+    }
+    writer.close(test::fake_timing(1, RunOutcome::complete, 0));
+  }
+  test::expect_same_results(reference, path);
 }
 
 TEST_F(DiskFull, hdf5_write_reports_disk_full) {
