@@ -73,7 +73,8 @@ start_cluster() {
   local dir
   dir=$(realpath -m "$1")
   mkdir -p "$dir"/{munge,etc,spool/ctld,spool/d,log}
-  chmod 0700 "$dir/munge"
+  # Clients of any user must reach the socket; the key itself is 0400.
+  chmod 0755 "$dir" "$dir/munge"
 
   # munge: own key, socket, pid, log and seed, so the system munged (if any) is untouched.
   mungekey --create --keyfile="$dir/munge/munge.key" --force
