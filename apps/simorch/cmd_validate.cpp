@@ -61,10 +61,22 @@ std::string describe_uncertainty(const Study& study) {
   return text;
 }
 
-void run_validate(const std::string& path) {
+/// What `validate` prints besides the warnings.
+struct ValidateOptions {
+  std::string path;
+  bool is_canonical = false;  ///< print canonical_text() instead of the summary
+};
+
+void run_validate(const ValidateOptions& options) {
+  const std::string& path = options.path;
   const Study study = load_study(path);
   for (const std::string& warning : study.warnings) {
     fmt::print(stderr, "simorch: warning: {}\n", warning);
+  }
+  if (options.is_canonical) {
+    // What the study hash covers: diff two of these to see why --resume refuses a study.
+    fmt::print("{}", canonical_text(study));
+    return;
   }
   const SimConfig& sim = study.sim;
   fmt::print("study: {} is valid (hash {})\n", path, study_hash(study));
@@ -88,9 +100,12 @@ void run_validate(const std::string& path) {
 const CommandRegistration validate_command(20, [](CLI::App& app) {
   auto* command = app.add_subcommand(
       "validate", "Check a study file and print what it would run (exit 0 valid, 2 invalid)");
-  auto path = std::make_shared<std::string>();
-  command->add_option("study", *path, "Study file (YAML)")->required();
-  command->callback([path] { run_validate(*path); });
+  auto options = std::make_shared<ValidateOptions>();
+  command->add_option("study", options->path, "Study file (YAML)")->required();
+  command->add_flag("--canonical", options->is_canonical,
+                    "Print every setting that determines the results (what the study hash "
+                    "covers) instead of the summary");
+  command->callback([options] { run_validate(*options); });
 });
 
 }  // namespace

@@ -196,3 +196,28 @@ TEST(Validate, dip_smc_pso_config_is_valid_with_one_warning) {
 
 }  // namespace
 }  // namespace simorch
+
+namespace simorch {
+namespace {
+
+TEST(Validate, canonical_flag_prints_what_the_hash_covers) {
+  const test::ScopedTempDir dir("validate");
+  // The same study twice, with different comments, key order, spelling and output path.
+  const auto a = dir.write_file("a.yaml",
+                                "monte_carlo: {controller: lqr, samples: 10, seed: 5}\n"
+                                "simulation: {dt: 0.01}\noutput: {path: a.h5}\n");
+  const auto b = dir.write_file("b.yaml",
+                                "# b\nsimulation: {dt: 1e-2}\n"
+                                "monte_carlo: {seed: 5, samples: 10, controller: lqr}\n"
+                                "output: {path: b.h5}\n");
+  const test::CliResult first = test::run_simorch({"validate", "--canonical", a.string()});
+  const test::CliResult second = test::run_simorch({"validate", "--canonical", b.string()});
+  ASSERT_EQ(first.exit_code, 0) << first.describe();
+  EXPECT_EQ(first.out, second.out);
+  EXPECT_NE(first.out.find("simulation.dt = 0.01\n"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("monte_carlo.tasks = 10\n"), std::string::npos) << first.out;
+  EXPECT_EQ(first.out.find("a.h5"), std::string::npos) << "the output path is not a result";
+}
+
+}  // namespace
+}  // namespace simorch
