@@ -73,6 +73,10 @@ class BatchWriter::Impl {
         num_samples_(study.sim.num_samples()),
         done_((n_tasks_ + 63) / 64, 0) {
     check_folder();
+    std::error_code ec;
+    if (std::filesystem::exists(journal_path_, ec)) {
+      lock_ = io_detail::JournalLock::acquire(journal_path_);
+    }
     switch (mode) {
       case OpenMode::create:
         refuse_existing();
@@ -223,6 +227,7 @@ class BatchWriter::Impl {
       return;
     }
     guarded([&] { close_cleanly(timing); });
+    lock_ = io_detail::JournalLock();  // a closed writer no longer owns the output
   }
 
  private:
@@ -250,6 +255,7 @@ class BatchWriter::Impl {
     try {
       layout_.reset();
       journal_ = JournalWriter();
+      lock_ = io_detail::JournalLock();
     } catch (...) {
     }
   }
@@ -353,12 +359,14 @@ class BatchWriter::Impl {
         file.close();
       }
       auto journal = JournalWriter::create(tmp_journal);
+      auto lock = io_detail::JournalLock::acquire(tmp_journal);
       journal.append(RecordType::header, {io_detail::encode_header(make_header(created))});
       journal.sync();
       journal = JournalWriter();
       // Journal first: a crash between the renames leaves the old file with a journal of
       // the new study, which --resume refuses or ignores, never mixes.
       rename_or_throw(tmp_journal, journal_path_);
+      lock_ = std::move(lock);  // the lock moves with the file; the old journal is gone
       rename_or_throw(tmp_h5, path_);
       io_detail::sync_directory(path_.parent_path());
     } catch (...) {
@@ -543,12 +551,15 @@ class BatchWriter::Impl {
   void start_new_journal() {
     const std::string created = iso_utc_now();
     const auto tmp = temp_path(journal_path_, "tmp");
+    io_detail::JournalLock lock;
     {
       auto journal = JournalWriter::create(tmp);
+      lock = io_detail::JournalLock::acquire(tmp);
       journal.append(RecordType::header, {io_detail::encode_header(make_header(created))});
       journal.sync();
     }
     rename_or_throw(tmp, journal_path_);
+    lock_ = std::move(lock);
     journal_ = JournalWriter::append_to(journal_path_, journal_size());
   }
 
@@ -691,6 +702,7 @@ class BatchWriter::Impl {
   bool is_failed_ = false;
   bool is_noop_ = false;
   std::optional<BatchLayout> layout_;
+  io_detail::JournalLock lock_;  // declared before journal_: released after it closes
   JournalWriter journal_;
 
   // Per-write scratch, bounded by the largest write.

@@ -1,6 +1,7 @@
 #include "journal.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -381,6 +382,40 @@ bool JournalReader::next(JournalRecord& record) {
   valid_end_ += head_size + length + sizeof stored;
   is_done_ = false;
   return true;
+}
+
+JournalLock JournalLock::acquire(const std::filesystem::path& path) {
+  JournalLock lock;
+  lock.fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (lock.fd_ < 0) throw IoError(path.string(), "lock journal", errno_text(errno), true);
+  if (::flock(lock.fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    if (error == EWOULDBLOCK) {
+      throw IoError(path.string(), "lock journal",
+                    "another simorch run is writing this output; wait for it to end or "
+                    "choose another output path",
+                    true);
+    }
+    if (error != ENOLCK && error != EOPNOTSUPP && error != ENOSYS) {
+      throw IoError(path.string(), "lock journal", errno_text(error), true);
+    }
+    // No locks on this file system: nothing to hold (docs/resume.md, NFS and Lustre).
+  }
+  return lock;
+}
+
+JournalLock::~JournalLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+JournalLock::JournalLock(JournalLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+
+JournalLock& JournalLock::operator=(JournalLock&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
 }
 
 void sync_directory(const std::filesystem::path& folder) {

@@ -142,6 +142,26 @@ class JournalReader {
   bool is_done_ = false;
 };
 
+/// An exclusive advisory lock (flock) on a journal, held while this object lives: the one
+/// guard against two simorch writers on one output when HDF5_USE_FILE_LOCKING=FALSE (and
+/// against `--force` replacing a file another run is still writing, which HDF5's lock
+/// on the old file cannot see). Where the file system has no locks (ENOLCK, EOPNOTSUPP)
+/// it holds nothing.
+class JournalLock {
+ public:
+  JournalLock() = default;
+  /// Locks `path` (which must exist); IoError naming the file when another process holds it.
+  static JournalLock acquire(const std::filesystem::path& path);
+  ~JournalLock();
+  JournalLock(JournalLock&& other) noexcept;
+  JournalLock& operator=(JournalLock&& other) noexcept;
+  JournalLock(const JournalLock&) = delete;
+  JournalLock& operator=(const JournalLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 /// fsync of a folder, so that a rename in it survives a power loss.
 void sync_directory(const std::filesystem::path& folder);
 

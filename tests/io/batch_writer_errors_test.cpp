@@ -193,6 +193,25 @@ TEST(BatchWriterErrors, file_held_by_another_writer_names_HDF5_USE_FILE_LOCKING)
   writer.close(test::fake_timing(1, RunOutcome::interrupted, 0));
 }
 
+TEST(BatchWriterErrors, a_second_writer_on_the_same_output_is_refused) {
+  // HDF5's own lock cannot see this case: --force builds a new file under another name.
+  TempDir dir;
+  const auto path = dir / "busy.h5";
+  const auto study = test::io_study(20, 0, false);
+  BatchWriter first(path, study, OpenMode::create);
+  test::write_block(first, test::make_block({0, 1}, 0));
+  for (const auto mode : {OpenMode::create_overwrite, OpenMode::resume}) {
+    const auto e = expect_io_error([&] { BatchWriter second(path, study, mode); });
+    EXPECT_NE(std::string(e.what()).find("another simorch run is writing this output"),
+              std::string::npos)
+        << e.what();
+  }
+  first.close(test::fake_timing(1, RunOutcome::interrupted, 2));
+  BatchWriter again(path, study, OpenMode::resume);  // free once the first has closed
+  EXPECT_EQ(again.num_done(), 2u);
+  again.close(test::fake_timing(1, RunOutcome::interrupted, 0));
+}
+
 // A real full disk: a 1 MiB tmpfs (needs root, as on the project's test machines).
 class DiskFull : public testing::Test {
  protected:
