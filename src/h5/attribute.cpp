@@ -89,14 +89,34 @@ void delete_attribute(const Object& target, std::string_view name) {
 void write_attribute_raw(const Object& target, std::string_view name, const void* data,
                          const Datatype& type, const Dataspace& space) {
   const std::string n(name);
-  // Replacing (not rewriting in place) lets the type or size change, e.g. a longer string.
+  if (has_attribute(target, name)) {
+    OpenAttribute attr(target, n);
+    const auto stored_type = attr.type();
+    const auto stored_space = attr.space();
+    const htri_t same_type = H5Tequal(stored_type.id(), type.id());
+    const htri_t same_space = H5Sextent_equal(stored_space.id(), space.id());
+    if (same_type > 0 && same_space > 0) {
+      // Rewritten in place (run_state, tasks_done at every checkpoint): no moment without
+      // the attribute, and no object-header churn.
+      detail::check(H5Awrite(attr.id(), type.id(), data), target.file(),
+                    [&] { return "write attribute '" + n + "'"; });
+      return;
+    }
+    H5Eclear2(H5E_DEFAULT);
+  }
+  // Replacing lets the type or size change.
   delete_attribute(target, name);
   const hid_t attr = detail::check_id(
       H5Acreate2(target.id(), n.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT),
       target.file(), [&] { return "create attribute '" + n + "'"; });
   const herr_t status = H5Awrite(attr, type.id(), data);
+  if (status < 0) {
+    detail::fail_lazy(target.file(), [&] {
+      H5Aclose(attr);
+      return "write attribute '" + n + "'";
+    });
+  }
   H5Aclose(attr);
-  detail::check(status, target.file(), [&] { return "write attribute '" + n + "'"; });
 }
 
 void read_attribute_raw(const Object& target, std::string_view name, void* data,
