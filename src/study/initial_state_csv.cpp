@@ -19,9 +19,11 @@ std::string_view trim(std::string_view text) {
 }
 
 /// Splits a line at commas (or whitespace when it has no comma) and parses each field.
-/// Returns false at the first field that is not a number.
-bool parse_row(std::string_view line, std::vector<double>& values) {
+/// Returns false when a field is not a number; `numeric_fields` counts those that are.
+bool parse_row(std::string_view line, std::vector<double>& values, std::size_t& numeric_fields) {
   values.clear();
+  numeric_fields = 0;
+  bool is_all_numeric = true;
   const bool has_comma = line.find(',') != std::string_view::npos;
   const std::string_view separators = has_comma ? "," : " \t";
   std::size_t position = 0;
@@ -34,10 +36,14 @@ bool parse_row(std::string_view line, std::vector<double>& values) {
     // from_chars rejects a leading '+', which spreadsheets sometimes write.
     const std::string_view digits = field.starts_with('+') ? field.substr(1) : field;
     const auto result = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (result.ec != std::errc() || result.ptr != digits.data() + digits.size()) return false;
+    if (field.empty() || result.ec != std::errc() || result.ptr != digits.data() + digits.size()) {
+      is_all_numeric = false;
+      continue;
+    }
+    ++numeric_fields;
     values.push_back(value);
   }
-  return true;
+  return is_all_numeric;
 }
 
 }  // namespace
@@ -53,18 +59,18 @@ std::vector<State> read_initial_states_csv(const std::filesystem::path& file) {
   std::vector<double> values;
   std::string line;
   std::size_t line_number = 0;
-  bool seen_data_or_header = false;
+  bool is_first_line = true;
+  std::size_t numeric_fields = 0;
   while (std::getline(in, line)) {
     ++line_number;
     const std::string_view text = trim(line);
     if (text.empty() || text.starts_with('#')) continue;
-    const bool ok = parse_row(text, values);
-    if (!ok && !seen_data_or_header) {
-      // The first non-comment line may be a header of column names.
-      seen_data_or_header = true;
-      continue;
-    }
-    seen_data_or_header = true;
+    const bool ok = parse_row(text, values, numeric_fields);
+    // The first line may be a header of column names: no field of it is a number (a
+    // data line with one typo must not pass as a header).
+    const bool is_header = is_first_line && numeric_fields == 0;
+    is_first_line = false;
+    if (is_header) continue;
     if (!ok || values.size() != 6) {
       throw IoError(file.string(), operation,
                     "line " + std::to_string(line_number) +

@@ -73,6 +73,14 @@ TEST(InitialStateFile, malformed_or_missing_csv_is_a_bad_input_error_naming_the_
   }
   dir.write_file("text.csv", "0,0,0,0,0,0\n0,zero,0,0,0,0\n");
   EXPECT_THROW((void)parse_study(file_study("text.csv"), dir.path()), IoError);
+  // A typo in the first row is an error, not a header.
+  dir.write_file("typo.csv", "0,0.1,O.2,0,0,0\n0,0,0,0,0,0\n");
+  try {
+    (void)parse_study(file_study("typo.csv"), dir.path());
+    FAIL() << "took a first row with a typo for a header";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("line 1"), std::string::npos) << e.what();
+  }
   dir.write_file("empty.csv", "# nothing\n");
   EXPECT_THROW((void)parse_study(file_study("empty.csv"), dir.path()), IoError);
   try {
