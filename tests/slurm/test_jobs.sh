@@ -6,9 +6,10 @@
 #
 #   run        run.sbatch, 1 rank x 2 threads (hybrid) and 2 ranks x 1 thread: every
 #              task finished, the layout recorded in the file is the one asked for
-#   resumable  resumable.sbatch interrupted with the pre-timeout signal: exits 75, the job
-#              requeues, resumes and completes; results bitwise equal to an uninterrupted
-#              run.sbatch run of the same study
+#   resumable  resumable.sbatch on 2 ranks interrupted with the pre-timeout signal: exits
+#              75, the job requeues, resumes and completes; results bitwise equal to an
+#              uninterrupted run.sbatch run of the same study. A bad study fails with exit
+#              2 and does not requeue
 #   strong     strong_scaling.sbatch over 1x1 1x2 2x1: three complete files and a strong table
 #   weak       weak_scaling.sbatch over 1x1 2x1: samples scaled with the cores, a weak table
 #
@@ -148,6 +149,17 @@ test_run() {
 }
 
 test_resumable() {
+  # A bad study fails once (simorch validate: exit 2) and is not requeued.
+  local bad
+  sed 's/samples: 3000/samples: -3/' study_long.yaml >bad.yaml
+  bad=$(sbatch --parsable --ntasks=1 --time=5 --output=bad.out "$jobs_dir/resumable.sbatch" bad.yaml)
+  local result
+  result=$(wait_job_end "$bad")
+  [[ "$result" == "FAILED 2:0" ]] || fail "resumable.sbatch on a bad study ended '$result', expected 'FAILED 2:0'"
+  [[ "$(job_field "$bad" Restarts)" == 0 ]] || fail "resumable.sbatch requeued a bad study"
+  grep -q 'monte_carlo.samples' bad.out || fail "the job output does not name the bad key"
+  echo "ok: resumable.sbatch on a bad study failed with exit 2 and did not requeue"
+
   # The uninterrupted reference first, on 1 rank x 2 threads: its wall time tells when
   # the resumable run will be about a third done, whatever the speed of this machine.
   local reference job
