@@ -424,6 +424,96 @@ void BatchLayout::append_segment(const SegmentTiming& t) {
   h5::write_attribute(timing, "threads_per_rank", t.threads_per_rank);
 }
 
+void BatchLayout::read_run(std::uint64_t first, std::uint64_t count, std::vector<TaskSummary>& s,
+                           std::vector<double>& states, std::vector<double>& controls) {
+  const auto n = static_cast<std::size_t>(count);
+  s.assign(n, TaskSummary{});
+  for (std::size_t i = 0; i < n; ++i) s[i].task_id = first + i;
+
+  i8_.resize(n);
+  status_.read_rows_raw(first, count, i8_.data(), t_int8_);
+  for (std::size_t i = 0; i < n; ++i) s[i].status = static_cast<TaskStatus>(i8_[i]);
+  u8_.resize(n);
+  success_.read_rows_raw(first, count, u8_.data(), t_uint8_);
+  for (std::size_t i = 0; i < n; ++i) s[i].success = u8_[i];
+
+  d_.resize(n * 6);
+  for (std::size_t c = 0; c < metrics_.size(); ++c) {
+    metrics_[c].read_rows_raw(first, count, d_.data(), t_double_);
+    for (std::size_t i = 0; i < n; ++i) s[i].*metric_members[c] = d_[i];
+  }
+  wall_time_.read_rows_raw(first, count, d_.data(), t_double_);
+  for (std::size_t i = 0; i < n; ++i) s[i].wall_time_s = d_[i];
+  final_state_.read_rows_raw(first, count, d_.data(), t_double_);
+  for (std::size_t i = 0; i < n; ++i) std::copy_n(&d_[i * 6], 6, s[i].final_state);
+
+  i64_.resize(n);
+  steps_.read_rows_raw(first, count, i64_.data(), t_int64_);
+  for (std::size_t i = 0; i < n; ++i) s[i].steps = i64_[i];
+  integrator_steps_.read_rows_raw(first, count, i64_.data(), t_int64_);
+  for (std::size_t i = 0; i < n; ++i) s[i].integrator_steps = i64_[i];
+  rejected_steps_.read_rows_raw(first, count, i64_.data(), t_int64_);
+  for (std::size_t i = 0; i < n; ++i) s[i].rejected_steps = i64_[i];
+  i32_.resize(n);
+  rank_.read_rows_raw(first, count, i32_.data(), t_int32_);
+  for (std::size_t i = 0; i < n; ++i) s[i].rank = i32_[i];
+  thread_.read_rows_raw(first, count, i32_.data(), t_int32_);
+  for (std::size_t i = 0; i < n; ++i) s[i].thread = i32_[i];
+
+  std::vector<char> text(n * TaskSummary::message_capacity);
+  message_.read_rows_raw(first, count, text.data(), t_message_);
+  for (std::size_t i = 0; i < n; ++i) {
+    copy_message(s[i].message, &text[i * TaskSummary::message_capacity]);
+  }
+
+  const auto k = static_cast<std::size_t>(num_samples_);
+  states.resize(num_samples_ > 0 ? n * k * 6 : 0);
+  controls.resize(num_samples_ > 0 ? n * k : 0);
+  if (num_samples_ > 0) {
+    traj_state_.read_rows_raw(first, count, states.data(), t_double_);
+    traj_control_.read_rows_raw(first, count, controls.data(), t_double_);
+  }
+}
+
+std::vector<SegmentTiming> BatchLayout::read_segments() const {
+  const auto num_segments = segments_.dims().at(0);
+  std::vector<SegmentRow> seg(static_cast<std::size_t>(num_segments));
+  segments_.read_rows_raw(0, num_segments, seg.data(), t_segment_);
+  const auto num_ranks = ranks_.dims().at(0);
+  std::vector<RankRow> ranks(static_cast<std::size_t>(num_ranks));
+  ranks_.read_rows_raw(0, num_ranks, ranks.data(), t_rank_);
+  const auto num_threads = threads_.dims().at(0);
+  std::vector<ThreadRow> threads(static_cast<std::size_t>(num_threads));
+  threads_.read_rows_raw(0, num_threads, threads.data(), t_thread_);
+
+  std::vector<SegmentTiming> out;
+  for (const auto& r : seg) {
+    SegmentTiming t;
+    t.segment = r.segment;
+    t.start_unix_s = r.start_unix_s;
+    t.end_unix_s = r.end_unix_s;
+    t.wall_s = r.wall_s;
+    t.setup_s = r.setup_s;
+    t.finalize_s = r.finalize_s;
+    t.ranks = r.ranks;
+    t.threads_per_rank = r.threads_per_rank;
+    t.tasks_done = r.tasks_done;
+    t.outcome = static_cast<RunOutcome>(r.outcome);
+    for (const auto& rr : ranks) {
+      if (rr.segment != r.segment) continue;
+      t.rank_timing.push_back({rr.rank, std::string(rr.host, strnlen(rr.host, host_capacity)),
+                               rr.threads, rr.tasks, rr.compute_s, rr.idle_s, rr.comm_s,
+                               rr.wall_s});
+    }
+    for (const auto& th : threads) {
+      if (th.segment == r.segment)
+        t.thread_timing.push_back({th.rank, th.thread, th.tasks, th.busy_s});
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 std::uint64_t BatchLayout::num_segment_rows() const {
   return segments_.dims().at(0);
 }

@@ -58,6 +58,13 @@ class BatchLayout {
   std::uint64_t num_segment_rows() const;
   /// Segment indices present in /timing/segments.
   std::vector<std::int32_t> segment_indices() const;
+  /// Reads rows [first, first+count) back into summaries (task_id set, status pending
+  /// for rows never written) and, with trajectories, count·K·6 states and count·K
+  /// controls. Used to rebuild a lost journal from a cleanly closed file.
+  void read_run(std::uint64_t first, std::uint64_t count, std::vector<TaskSummary>& summaries,
+                std::vector<double>& states, std::vector<double>& controls);
+  /// Every segment recorded in /timing, with its rank and thread rows.
+  std::vector<SegmentTiming> read_segments() const;
   /// Marks every done task in `done` (bitset words) from /results/status, in blocks.
   void load_done(std::vector<std::uint64_t>& done) const;
   /// Rewrites /results/errors from /results/status and /results/message, in task order.

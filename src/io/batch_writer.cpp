@@ -535,14 +535,10 @@ class BatchWriter::Impl {
                           "; move it away to continue",
                       true);
       }
-      if (num_done_ > 0) {
-        throw IoError(path_.string(), "resume batch file",
-                      "its journal " + journal_path_.filename().string() +
-                          " is missing, so a crash from now on could not be repaired; restore "
-                          "the journal or use --force to start over",
-                      true);
-      }
       start_new_journal();
+      // The journal is the one source a rebuild reads: it must hold the rows already in
+      // the file too, or a crash from now on would lose them.
+      if (num_done_ > 0) copy_file_into_journal();
     }
     segment_ = segments;
     start_segment();
@@ -561,6 +557,43 @@ class BatchWriter::Impl {
     rename_or_throw(tmp, journal_path_);
     lock_ = std::move(lock);
     journal_ = JournalWriter::append_to(journal_path_, journal_size());
+  }
+
+  // Journals every done row of the open (clean) file and its timing, in blocks.
+  void copy_file_into_journal() {
+    constexpr std::uint64_t block = 4096;
+    const auto k = static_cast<std::size_t>(num_samples_);
+    std::vector<TaskSummary> rows;
+    std::vector<double> states;
+    std::vector<double> controls;
+    std::vector<TaskSummary> done_rows;
+    std::vector<double> done_states;
+    std::vector<double> done_controls;
+    for (std::uint64_t first = 0; first < n_tasks_; first += block) {
+      const std::uint64_t count = std::min(block, n_tasks_ - first);
+      layout_->read_run(first, count, rows, states, controls);
+      done_rows.clear();
+      done_states.clear();
+      done_controls.clear();
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (rows[i].status == TaskStatus::pending) continue;
+        done_rows.push_back(rows[i]);
+        if (k > 0) {
+          done_states.insert(done_states.end(), &states[i * k * 6], &states[(i + 1) * k * 6]);
+          done_controls.insert(done_controls.end(), &controls[i * k], &controls[(i + 1) * k]);
+        }
+      }
+      if (done_rows.empty()) continue;
+      const auto prefix = io_detail::encode_results_prefix(done_rows.size(), num_samples_);
+      journal_.append(RecordType::results,
+                      {prefix, bytes_of(done_rows.data(), done_rows.size() * sizeof(TaskSummary)),
+                       bytes_of(done_states.data(), done_states.size() * sizeof(double)),
+                       bytes_of(done_controls.data(), done_controls.size() * sizeof(double))});
+    }
+    for (const auto& timing : layout_->read_segments()) {
+      journal_.append(RecordType::segment_timing, {io_detail::encode_timing(timing)});
+    }
+    journal_.sync();
   }
 
   // Resuming a finished file wrote nothing so far; the first real write needs a journal.

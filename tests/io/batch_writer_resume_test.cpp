@@ -252,6 +252,28 @@ TEST_F(Resume, clean_file_behind_its_journal_gets_the_missing_records) {
             (std::vector<std::int32_t>{0, 1, 2}));
 }
 
+TEST_F(Resume, lost_journal_of_a_clean_file_is_rebuilt_from_the_file_first) {
+  {
+    BatchWriter writer(path_, study_, OpenMode::create);
+    for (std::size_t c = 0; c < 3; ++c) test::write_block(writer, test::make_block(chunks_[c], k_));
+    writer.close(test::fake_timing(2, RunOutcome::interrupted, tasks_in_chunks(3)));
+  }
+  std::filesystem::remove(dir_ / "batch.h5.journal");
+  // The resumed writer must copy the file's rows into a new journal before it changes
+  // anything: it is killed, and the rebuild reads only the journal.
+  in_killed_child([&] {
+    BatchWriter writer(path_, study_, OpenMode::resume);
+    if (writer.num_done() != tasks_in_chunks(3)) ::_exit(5);
+    for (std::size_t c = 3; c < 6; ++c) test::write_block(writer, test::make_block(chunks_[c], k_));
+  });
+  resume_and_finish(tasks_in_chunks(6), 2);
+  const auto file = h5::File::open(path_, h5::FileAccess::read_only);
+  EXPECT_EQ(file.open_dataset("/timing/segments").read_field<std::int32_t>("segment"),
+            (std::vector<std::int32_t>{0, 2}));
+  EXPECT_EQ(file.open_dataset("/timing/ranks").read_string_field("host"),
+            (std::vector<std::string>{"node0", "node1", "node0"}));
+}
+
 TEST_F(Resume, resuming_a_complete_file_changes_nothing) {
   const auto before =
       test::dataset_bytes(h5::File::open(reference_, h5::FileAccess::read_only), "/results/status");
