@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <stdexcept>
 
 namespace simorch::test {
 namespace {
@@ -57,6 +58,10 @@ TEST(RunCli, temp_dir_is_removed_with_its_files) {
     EXPECT_TRUE(std::filesystem::exists(file));
   }
   EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+TEST(RunCli, a_missing_program_is_an_exception_not_an_exit_code) {
+  EXPECT_THROW((void)run_program("simorch-no-such-program", {}), std::runtime_error);
 }
 
 TEST(RunCli, finds_the_simorch_program) {

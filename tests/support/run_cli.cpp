@@ -101,8 +101,10 @@ std::filesystem::path simorch_exe() {
 
 CliProcess::CliProcess(const std::filesystem::path& program, const std::vector<std::string>& args,
                        const RunOptions& options)
-    : timeout_s_(options.timeout_s), capture_dir_(make_temp_dir("cli")) {
+    : timeout_s_(options.timeout_s) {
+  // Resolved first, so that a missing program leaves no capture folder behind.
   const std::filesystem::path resolved = resolve_program(program);
+  capture_dir_ = make_temp_dir("cli");
   std::vector<std::string> argv_strings{resolved.string()};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<std::string> env_strings = make_environment(options.env);
