@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <time.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -250,6 +251,39 @@ TEST(WorkerPool, next_chunk_starts_while_previous_chunk_still_runs) {
   next.wait();
   first.wait();
   EXPECT_TRUE(first_saw_second.load());
+}
+
+TEST(WorkerPool, feeding_loop_of_the_header_example_runs_every_index_once) {
+  WorkerPool pool(2);
+  constexpr std::uint64_t total = 5000;
+  constexpr std::uint64_t chunk_size = 37;
+  std::vector<std::atomic<int>> hits(total);
+  auto fn = [&](std::uint64_t id, int) { ++hits[id]; };
+  std::uint64_t next = 0;
+  auto has_more_work = [&] { return next < total; };
+  auto next_range = [&] {
+    const TaskRange r{next, std::min(total, next + chunk_size)};
+    next = r.end;
+    return r;
+  };
+
+  std::vector<ChunkHandle> running;
+  std::uint64_t finished = 0;
+  std::uint64_t seen = pool.num_completed_chunks();
+  while (has_more_work() || !running.empty()) {
+    const auto threads = static_cast<std::uint64_t>(pool.num_threads());
+    if (has_more_work() && pool.num_unstarted_items() < threads) {
+      running.push_back(pool.run_chunk(next_range(), fn));
+    }
+    seen = pool.wait_for_completion(seen, 0.001);
+    std::erase_if(running, [&](const ChunkHandle& c) {
+      const bool is_done = c.is_done();
+      if (is_done) finished += c.num_finished();
+      return is_done;
+    });
+  }
+  EXPECT_EQ(finished, total);
+  for (const auto& h : hits) EXPECT_EQ(h.load(), 1);
 }
 
 TEST(WorkerPool, wait_for_completion_wakes_when_a_chunk_finishes) {

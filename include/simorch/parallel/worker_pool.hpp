@@ -32,18 +32,19 @@
 /// Example: a communication thread that feeds ranges of tasks and sleeps while they run.
 /// @code
 ///   simorch::WorkerPool pool(4);
+///   auto fn = [&](std::uint64_t id, int thread) { out[id] = simulate(id, thread); };
 ///   std::vector<simorch::ChunkHandle> running;
-///   running.push_back(pool.run_chunk({0, 100}, [&](std::uint64_t id, int thread) {
-///     out[id] = simulate(id, thread);  // must not throw; an exception is kept, see error()
-///   }));
-///   auto seen = pool.num_completed_chunks();
-///   while (!running.empty()) {
-///     if (pool.num_unstarted_items() < pool.num_threads())
-///       running.push_back(pool.run_chunk(next_range(), fn));  // prefetch: never run dry
-///     seen = pool.wait_for_completion(seen, 0.001);         // sleep, no spinning
-///     std::erase_if(running, [](const auto& c) { return c.is_done(); });  // send results
+///   std::uint64_t seen = pool.num_completed_chunks();
+///   while (has_more_work() || !running.empty()) {
+///     // Prefetch: queue the next range before the threads run dry.
+///     const auto threads = static_cast<std::uint64_t>(pool.num_threads());
+///     if (has_more_work() && pool.num_unstarted_items() < threads)
+///       running.push_back(pool.run_chunk(next_range(), fn));
+///     seen = pool.wait_for_completion(seen, 0.001);  // sleeps; wakes when a chunk completes
+///     // Hand on the results of finished chunks, then forget them.
+///     std::erase_if(running, [](const simorch::ChunkHandle& c) { return c.is_done(); });
 ///   }
-///   auto per_thread = pool.stats();  // tasks, busy_s, idle_s of each thread
+///   const auto per_thread = pool.stats();  // tasks, busy_s, idle_s of each thread
 /// @endcode
 ///
 /// Thread safety: every member function may be called from any thread except where noted;
