@@ -15,7 +15,7 @@ namespace simorch {
 /// (immutable) SequentialOrchestrator and pull tasks one at a time from an atomic counter.
 /// Results are kept in memory in task order; for studies too big for memory, `simorch run`
 /// streams them to an HDF5 file instead. Every result records rank 0 and the pool thread
-/// that ran it.
+/// that ran it. One run() at a time per object: each run restarts the pool's accounting.
 ///
 /// @code
 ///   simorch::ParallelOrchestrator runner(study.sim, study.controller, study.nominal, 2);
