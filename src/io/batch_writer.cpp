@@ -1,8 +1,10 @@
 #include "simorch/io/batch_writer.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <ctime>
 #include <numeric>
@@ -420,8 +422,33 @@ class BatchWriter::Impl {
     }
   }
 
+  // Files a killed writer of this output left half-built (OUT.h5.tmp-<pid>,
+  // OUT.h5.rebuild-<pid>, OUT.h5.journal.tmp-<pid>) whose process is gone.
+  void remove_stale_temporaries() const {
+    const auto folder =
+        path_.parent_path().empty() ? std::filesystem::path(".") : path_.parent_path();
+    const std::string base = path_.filename().string();
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+      const std::string name = entry.path().filename().string();
+      for (const char* infix : {".tmp-", ".rebuild-", ".journal.tmp-"}) {
+        const std::string prefix = base + infix;
+        if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+        const std::string digits = name.substr(prefix.size());
+        if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) {
+          continue;
+        }
+        const auto pid = static_cast<pid_t>(std::stol(digits));
+        if (pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH) {
+          remove_quietly(entry.path());
+        }
+      }
+    }
+  }
+
   void resume() {
     std::error_code ec;
+    remove_stale_temporaries();
     const bool has_file = std::filesystem::exists(path_, ec);
     const auto header = read_journal_header();
     if (header && header->study_hash != hash_ && !has_file) {

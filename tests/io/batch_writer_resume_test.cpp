@@ -98,6 +98,12 @@ class Resume : public testing::Test {
     writer.close(test::fake_timing(1, RunOutcome::complete, pending));
     test::expect_same_results(reference_, path_);
     EXPECT_FALSE(std::filesystem::exists(dir_ / "batch.h5.journal"));
+    // Half-built files of killed writers are gone too.
+    for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+      const auto name = entry.path().filename().string();
+      EXPECT_TRUE(name == "batch.h5" || name == "reference.h5" || name == "snapshot.h5")
+          << "left behind: " << name;
+    }
     return done_at_start;
   }
 
