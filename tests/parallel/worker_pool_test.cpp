@@ -197,7 +197,6 @@ TEST(WorkerPool, stats_add_up) {
   for (const auto& s : stats) {
     tasks += s.tasks;
     busy_s += s.busy_s;
-    EXPECT_GT(s.tasks, 0u) << "dynamic scheduling gives every thread work";
     EXPECT_GE(s.busy_s, 0.0005 * static_cast<double>(s.tasks));
     EXPECT_GE(s.idle_s, 0.0);
     // busy + idle is bounded by the pool's lifetime, which started a little before t0.
