@@ -4,6 +4,7 @@
 //   bench_pool --benchmark_filter=Efficiency 2 threads vs 1 on 10 ms CPU-bound tasks
 
 #include <benchmark/benchmark.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -16,6 +17,14 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+/// CPU time of every thread of the process: what the pool's overhead costs, whether or not
+/// the machine is shared (wall time per task grows with the load, this does not).
+double process_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -50,6 +59,7 @@ void BM_SubmitEmpty(benchmark::State& state) {
   simorch::WorkerPool pool(threads);
   std::vector<std::future<void>> futures;
   futures.reserve(batch);
+  const double cpu0 = process_cpu_s();
   for (auto _ : state) {
     futures.clear();
     for (std::size_t i = 0; i < batch; ++i) futures.push_back(pool.submit([] {}));
@@ -58,6 +68,9 @@ void BM_SubmitEmpty(benchmark::State& state) {
   state.counters["per_task"] =
       benchmark::Counter(static_cast<double>(batch), benchmark::Counter::kIsIterationInvariantRate |
                                                          benchmark::Counter::kInvert);
+  state.counters["cpu_per_task"] =
+      (process_cpu_s() - cpu0) /
+      (static_cast<double>(state.iterations()) * static_cast<double>(batch));
 }
 BENCHMARK(BM_SubmitEmpty)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
@@ -66,12 +79,16 @@ void BM_ChunkEmpty(benchmark::State& state) {
   const auto threads = static_cast<int>(state.range(0));
   constexpr std::uint64_t items = 100'000;
   simorch::WorkerPool pool(threads);
+  const double cpu0 = process_cpu_s();
   for (auto _ : state) {
     pool.run_chunk({0, items}, [](std::uint64_t, int) {}).wait();
   }
   state.counters["per_task"] =
       benchmark::Counter(static_cast<double>(items), benchmark::Counter::kIsIterationInvariantRate |
                                                          benchmark::Counter::kInvert);
+  state.counters["cpu_per_task"] =
+      (process_cpu_s() - cpu0) /
+      (static_cast<double>(state.iterations()) * static_cast<double>(items));
 }
 BENCHMARK(BM_ChunkEmpty)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
