@@ -2,11 +2,11 @@
 # Starts and stops a private one-node SLURM cluster on this machine, for tests.
 #
 #   slurm_cluster.sh start DIR   # munged + slurmctld + slurmd, everything under DIR
-#   slurm_cluster.sh stop DIR    # stops exactly the daemons whose pid files are in DIR
+#   slurm_cluster.sh stop DIR    # cancels its jobs, stops the daemons whose pid files are in DIR
 #   slurm_cluster.sh check       # exit 0 if it can run here, else 77 and the reason on stdout
 #
-# After `start`, DIR/env.sh exports SLURM_CONF (and the munge socket) for the clients
-# (sbatch, squeue, scontrol, scancel). Nothing outside DIR is written: the cluster has
+# After `start`, DIR/env.sh exports SLURM_CONF for the clients (sbatch, squeue, scontrol,
+# scancel); slurm.conf names the munge socket. A failed start stops what it started. Nothing outside DIR is written: the cluster has
 # its own munge key and socket, its own config, spool, state, logs and TCP ports, so it
 # coexists with a system SLURM/munge and with other copies of itself.
 # Needs root (slurmd runs jobs as their submitting user) and Debian's slurm-wlm + munge.
@@ -201,6 +201,9 @@ main() {
     ;;
   start)
     [[ $# -eq 2 ]] || { usage >&2; exit 2; }
+    # set -e ends the script at the first failure: leave no daemon of a half-started cluster.
+    # shellcheck disable=SC2064  # expand $2 now
+    trap "rc=\$?; ((rc == 0)) || stop_cluster '$2'" EXIT
     start_cluster "$2"
     ;;
   stop)
