@@ -147,7 +147,7 @@ EOF
   # -i: ignore any state left in the spool (there is none; it is a fresh directory).
   slurmctld -f "$SLURM_CONF" -i
   wait_for 30 scontrol ping || { echo "slurmctld did not answer; see $dir/log/slurmctld.log" >&2; return 1; }
-  slurmd -f "$SLURM_CONF"
+  slurmd -f "$SLURM_CONF" -N "$host"
   if ! wait_for 60 node_is_idle "$host"; then
     echo "node $host did not become idle:" >&2
     scontrol show node "$host" >&2 || true
