@@ -2,6 +2,8 @@
 
 #include <mpi.h>
 
+#include <boost/mpi/collectives/broadcast.hpp>
+#include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <cstdlib>
 #include <string>
@@ -52,6 +54,11 @@ MpiSession::MpiSession() : impl_(std::make_unique<Impl>()) {
 }
 
 MpiSession::~MpiSession() = default;
+
+double MpiSession::broadcast_from_root(double value) const {
+  boost::mpi::broadcast(boost::mpi::communicator{}, value, 0);
+  return value;
+}
 
 std::string processor_name() {
   char name[MPI_MAX_PROCESSOR_NAME] = {};

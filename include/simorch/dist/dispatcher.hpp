@@ -54,7 +54,9 @@ struct DispatchOptions {
   std::size_t max_chunk_bytes = std::size_t{4} << 20;
   /// Rank 0 hands out no chunk while more result bytes than this wait for the writer:
   /// the backpressure that keeps rank 0's memory independent of the number of tasks.
-  std::size_t max_queued_bytes = std::size_t{8} << 20;
+  /// 1 MiB keeps the writer busy (it writes a block in well under the time the pool
+  /// needs to fill one) without growing rank 0's peak RSS (bench/README.md).
+  std::size_t max_queued_bytes = std::size_t{1} << 20;
   double progress_interval_s = 0.1;  ///< minimum time between on_progress calls
   std::function<void(const DispatchProgress&)> on_progress;  ///< rank 0 only; may be empty
 };

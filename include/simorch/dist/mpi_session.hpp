@@ -23,6 +23,8 @@ class MpiSession {
   int rank() const noexcept { return rank_; }
   /// Number of ranks in MPI_COMM_WORLD.
   int size() const noexcept { return size_; }
+  /// Collective: rank 0's `value` on every rank (small setup values, e.g. a calibration).
+  double broadcast_from_root(double value) const;
 
  private:
   struct Impl;
