@@ -2,12 +2,14 @@
 // HDF5 batch file. Rank 0 prints (progress, warnings, the summary, any error); the other
 // ranks stay silent. Every rank exits with the same code: 0 done, 2 bad input, 1 runtime
 // failure, 75 interrupted by a signal but resumable with --resume.
+#include <fcntl.h>
 #include <fmt/core.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -34,6 +36,41 @@ struct RunArguments {
   std::uint64_t chunk_min = 0;
   std::uint64_t chunk_max = 0;
   bool is_quiet = false;
+};
+
+// Rank in the job as the launcher announces it, before MPI is initialised (-1: unknown).
+int launcher_rank() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"}) {
+    if (const char* value = std::getenv(name)) return std::atoi(value);
+  }
+  return -1;
+}
+
+// Usage errors are found by CLI11 before MPI starts, identically on every rank, and
+// main() prints them. So that a mistyped option gives one message, not one per rank, the
+// other ranks' stderr points to /dev/null while `run`'s arguments are parsed.
+class QuietParse {
+ public:
+  void begin() {
+    if (launcher_rank() <= 0 || saved_fd_ >= 0) return;
+    std::fflush(stderr);
+    saved_fd_ = dup(STDERR_FILENO);
+    const int null_fd = open("/dev/null", O_WRONLY);
+    if (null_fd >= 0) {
+      dup2(null_fd, STDERR_FILENO);
+      close(null_fd);
+    }
+  }
+  void end() {
+    if (saved_fd_ < 0) return;
+    std::fflush(stderr);
+    dup2(saved_fd_, STDERR_FILENO);
+    close(saved_fd_);
+    saved_fd_ = -1;
+  }
+
+ private:
+  int saved_fd_ = -1;
 };
 
 double unix_now() {
@@ -100,6 +137,21 @@ int run_on_all_ranks(const RunArguments& args, double start_unix_s) {
   }
 }
 
+// "got 'x', allowed: …" like every other simorch error (CLI11's own says "not in range
+// 0 to 1.8e308").
+CLI::Validator at_least(long long minimum) {
+  return CLI::Validator(
+      [minimum](std::string& text) -> std::string {
+        std::size_t used = 0;
+        try {
+          if (std::stoll(text, &used) >= minimum && used == text.size()) return {};
+        } catch (const std::exception&) {
+        }
+        return "got '" + text + "', allowed: an integer >= " + std::to_string(minimum);
+      },
+      "INT>=" + std::to_string(minimum));
+}
+
 const CommandRegistration run_command(10, [](CLI::App& app) {
   auto args = std::make_shared<RunArguments>();
   auto* command = app.add_subcommand(
@@ -113,17 +165,20 @@ const CommandRegistration run_command(10, [](CLI::App& app) {
       ->add_option("--threads", args->threads,
                    "Pool threads per rank (default: execution.threads, else the cores the "
                    "launcher gives each rank)")
-      ->check(CLI::PositiveNumber);
+      ->check(at_least(1));
   auto* force = command->add_flag("--force", args->is_force, "Overwrite an existing batch file");
   auto* resume = command->add_flag("--resume", args->is_resume,
                                    "Finish an interrupted batch file: run only its pending tasks");
   force->excludes(resume);
   command->add_option("--chunk-min", args->chunk_min, "Smallest chunk of tasks handed out")
-      ->check(CLI::PositiveNumber);
+      ->check(at_least(1));
   command->add_option("--chunk-max", args->chunk_max, "Largest chunk of tasks handed out")
-      ->check(CLI::PositiveNumber);
+      ->check(at_least(1));
   command->add_flag("-q,--quiet", args->is_quiet, "No progress and no summary (errors only)");
-  command->callback([args] {
+  auto quiet_parse = std::make_shared<QuietParse>();
+  command->preparse_callback([quiet_parse](std::size_t) { quiet_parse->begin(); });
+  command->callback([args, quiet_parse] {
+    quiet_parse->end();
     const double start_unix_s = unix_now();
     int code = exit_code::success;
     try {

@@ -127,6 +127,14 @@ bad_study)
   expect_code 2 "$code" "a missing study"
   [[ $(grep -c "simorch: error" stderr.txt) -eq 1 ]] || { cat stderr.txt; fail "expected one error line"; }
   [[ ! -e x.h5 ]] || fail "an invalid study created its output"
+  code=0
+  run 3 -- typo.yaml --threads abc 2>stderr.txt || code=$?
+  expect_code 2 "$code" "a bad --threads"
+  [[ $(grep -c "^simorch: --threads: got 'abc'" stderr.txt) -eq 1 ]] || { cat stderr.txt; fail "expected one usage message"; }
+  code=0
+  run 2 -- typo.yaml --force --resume 2>stderr.txt || code=$?
+  expect_code 2 "$code" "--force with --resume"
+  [[ $(grep -c "excludes" stderr.txt) -eq 1 ]] || { cat stderr.txt; fail "expected one usage message"; }
   ;;
 
 signal_resume)
