@@ -101,16 +101,22 @@ std::string format_scaling_text(const ScalingAnalysis& a) {
                    num(row.run.wall_s), num(row.speedup), num(row.efficiency), num(row.karp_flatt),
                    num(row.run.utilisation), row.run.label);
   if (strong) {
-    if (a.amdahl.is_valid)
+    if (a.amdahl.is_valid) {
+      const double p = a.amdahl.parallel_fraction;
+      // 1/(1 − P) is a ceiling only for 0 < P < 1; outside, say what the data show.
+      const std::string ceiling =
+          p <= 0.0   ? std::string("no speedup: the runs got slower with more cores")
+          : p >= 1.0 ? std::string("no ceiling within the measured range")
+                     : fmt::format("max speedup 1/(1-P) = {}", num(1.0 / (1.0 - p)));
       fmt::format_to(out,
                      "Amdahl fit (least squares of 1/S = a + b/N, P = b/(a+b)): P = {:.5f}, "
-                     "serial fraction 1-P = {:.5f}, max speedup 1/(1-P) = {}; R^2 = {:.4f}, "
-                     "RMS relative residual of S = {:.2f} %\n",
-                     a.amdahl.parallel_fraction, 1.0 - a.amdahl.parallel_fraction,
-                     num(1.0 / (1.0 - a.amdahl.parallel_fraction)), a.amdahl.r_squared,
+                     "serial fraction 1-P = {:.5f}, {}; R^2 = {:.4f}, RMS relative residual "
+                     "of S = {:.2f} %\n",
+                     p, 1.0 - p, ceiling, a.amdahl.r_squared,
                      100.0 * a.amdahl.rms_relative_residual);
-    else
+    } else {
       fmt::format_to(out, "Amdahl fit: needs runs at two or more different N\n");
+    }
   } else {
     if (a.gustafson.is_valid)
       fmt::format_to(out,
