@@ -56,7 +56,9 @@ std::vector<std::string> read_strings_of(const OpenAttribute& attr, std::uint64_
     const auto mem = variable_string_type();
     detail::check(H5Aread(attr.id(), mem.id(), ptrs.data()), file,
                   [] { return "read string attribute"; });
-    for (char* p : ptrs) out.emplace_back(p == nullptr ? "" : p);
+    for (char* p : ptrs) {
+      out.emplace_back(p == nullptr ? "" : p);
+    }
     const auto space = attr.space();
     H5Dvlen_reclaim(mem.id(), space.id(), H5P_DEFAULT, ptrs.data());
   } else if (type.is_string()) {
@@ -64,7 +66,9 @@ std::vector<std::string> read_strings_of(const OpenAttribute& attr, std::uint64_
     std::vector<char> buffer(count * size);
     detail::check(H5Aread(attr.id(), type.id(), buffer.data()), file,
                   [] { return "read string attribute"; });
-    for (std::uint64_t i = 0; i < count; ++i) out.push_back(trim_nul(&buffer[i * size], size));
+    for (std::uint64_t i = 0; i < count; ++i) {
+      out.push_back(trim_nul(&buffer[i * size], size));
+    }
   } else {
     throw IoError(file, "read attribute of " + attr.where(), "not a string attribute", true);
   }
@@ -80,7 +84,9 @@ bool has_attribute(const Object& target, std::string_view name) {
 }
 
 void delete_attribute(const Object& target, std::string_view name) {
-  if (!has_attribute(target, name)) return;
+  if (!has_attribute(target, name)) {
+    return;
+  }
   const std::string n(name);
   detail::check(H5Adelete(target.id(), n.c_str()), target.file(),
                 [&] { return "delete attribute '" + n + "'"; });
@@ -142,7 +148,9 @@ void write_attribute(const Object& target, std::string_view name,
                      const std::vector<std::string>& values) {
   std::vector<const char*> ptrs;
   ptrs.reserve(values.size());
-  for (const auto& v : values) ptrs.push_back(v.c_str());
+  for (const auto& v : values) {
+    ptrs.push_back(v.c_str());
+  }
   write_attribute_raw(target, name, ptrs.data(), variable_string_type(),
                       Dataspace::simple({values.size()}));
 }

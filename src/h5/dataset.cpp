@@ -35,13 +35,17 @@ Datatype Dataset::datatype() const {
 std::uint64_t Dataset::row_elements() const {
   const auto d = dims();
   std::uint64_t n = 1;
-  for (std::size_t i = 1; i < d.size(); ++i) n *= d[i];
+  for (std::size_t i = 1; i < d.size(); ++i) {
+    n *= d[i];
+  }
   return n;
 }
 
 void Dataset::write_rows_raw(std::uint64_t first, std::uint64_t count, const void* data,
                              const Datatype& mem_type) {
-  if (count == 0) return;
+  if (count == 0) {
+    return;
+  }
   auto file_space = space();
   auto d = file_space.dims();
   if (d.empty() || first + count > d[0]) {
@@ -66,7 +70,9 @@ void Dataset::read_rows_raw(std::uint64_t first, std::uint64_t count, void* data
                   [&] { return "read " + name(); });
     return;
   }
-  if (count == 0) return;
+  if (count == 0) {
+    return;
+  }
   if (first + count > d[0]) {
     throw IoError(file(), "read " + rows_text(first, count) + " of " + name(),
                   "outside the dataset's " + std::to_string(d[0]) + " rows", true);
@@ -89,7 +95,9 @@ std::uint64_t Dataset::append_rows_raw(std::uint64_t count, const void* data,
                                        const Datatype& mem_type) {
   auto d = dims();
   const std::uint64_t first = d.at(0);
-  if (count == 0) return first;
+  if (count == 0) {
+    return first;
+  }
   d[0] += count;
   resize(d);
   write_rows_raw(first, count, data, mem_type);
@@ -107,7 +115,9 @@ std::vector<std::string> Dataset::read_strings() const {
     const auto mem = variable_string_type();
     detail::check(H5Dread(id(), mem.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), file(),
                   [&] { return "read strings of " + name(); });
-    for (char* p : ptrs) out.emplace_back(p == nullptr ? "" : p);
+    for (char* p : ptrs) {
+      out.emplace_back(p == nullptr ? "" : p);
+    }
     H5Dvlen_reclaim(mem.id(), file_space.id(), H5P_DEFAULT, ptrs.data());
   } else if (type.is_string()) {
     const std::size_t size = type.size();
@@ -125,13 +135,19 @@ std::vector<std::string> Dataset::read_strings() const {
 
 std::vector<std::string> Dataset::field_names() const {
   const auto type = datatype();
-  if (!type.is_compound()) return {};
+  if (!type.is_compound()) {
+    return {};
+  }
   const int n = H5Tget_nmembers(type.id());
-  if (n < 0) detail::fail_lazy(file(), [&] { return "list members of " + name(); });
+  if (n < 0) {
+    detail::fail_lazy(file(), [&] { return "list members of " + name(); });
+  }
   std::vector<std::string> out;
   for (unsigned i = 0; i < static_cast<unsigned>(n); ++i) {
     char* member = H5Tget_member_name(type.id(), i);
-    if (member == nullptr) detail::fail_lazy(file(), [&] { return "list members of " + name(); });
+    if (member == nullptr) {
+      detail::fail_lazy(file(), [&] { return "list members of " + name(); });
+    }
     out.emplace_back(member);
     H5free_memory(member);
   }
@@ -173,7 +189,9 @@ std::vector<std::string> Dataset::read_string_field(std::string_view member) con
     auto mem = CompoundBuilder(sizeof(char*)).add(m, 0, str).build();
     detail::check(H5Dread(id(), mem.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), file(),
                   [&] { return "read field '" + m + "' of " + name(); });
-    for (char* p : ptrs) out.emplace_back(p == nullptr ? "" : p);
+    for (char* p : ptrs) {
+      out.emplace_back(p == nullptr ? "" : p);
+    }
     const auto s = space();
     H5Dvlen_reclaim(mem.id(), s.id(), H5P_DEFAULT, ptrs.data());
   } else if (member_type.is_string()) {

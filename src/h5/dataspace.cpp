@@ -31,7 +31,9 @@ Dataspace Dataspace::simple(const std::vector<std::uint64_t>& dims,
 
 std::vector<std::uint64_t> Dataspace::dims() const {
   const int rank = H5Sget_simple_extent_ndims(id());
-  if (rank < 0) detail::fail(file(), "get dataspace rank");
+  if (rank < 0) {
+    detail::fail(file(), "get dataspace rank");
+  }
   std::vector<hsize_t> out(static_cast<std::size_t>(rank));
   if (rank > 0) {
     detail::check(H5Sget_simple_extent_dims(id(), out.data(), nullptr), file(),
@@ -42,7 +44,9 @@ std::vector<std::uint64_t> Dataspace::dims() const {
 
 std::vector<std::uint64_t> Dataspace::max_dims() const {
   const int rank = H5Sget_simple_extent_ndims(id());
-  if (rank < 0) detail::fail(file(), "get dataspace rank");
+  if (rank < 0) {
+    detail::fail(file(), "get dataspace rank");
+  }
   std::vector<hsize_t> out(static_cast<std::size_t>(rank));
   if (rank > 0) {
     detail::check(H5Sget_simple_extent_dims(id(), nullptr, out.data()), file(),
@@ -53,7 +57,9 @@ std::vector<std::uint64_t> Dataspace::max_dims() const {
 
 std::uint64_t Dataspace::num_elements() const {
   const hssize_t n = H5Sget_simple_extent_npoints(id());
-  if (n < 0) detail::fail(file(), "count dataspace elements");
+  if (n < 0) {
+    detail::fail(file(), "count dataspace elements");
+  }
   return static_cast<std::uint64_t>(n);
 }
 

@@ -18,7 +18,9 @@ Datatype copy_of(hid_t predefined) {
 
 std::size_t Datatype::size() const {
   const std::size_t size = H5Tget_size(id());
-  if (size == 0) detail::fail(file(), "get datatype size");
+  if (size == 0) {
+    detail::fail(file(), "get datatype size");
+  }
   return size;
 }
 

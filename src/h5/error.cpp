@@ -21,7 +21,9 @@ using StackText = detail::ErrorStack;
 herr_t collect(unsigned /*n*/, const H5E_error2_t* entry, void* data) {
   auto* text = static_cast<StackText*>(data);
   try {
-    if (entry->desc != nullptr && entry->desc[0] != '\0') text->messages.emplace_back(entry->desc);
+    if (entry->desc != nullptr && entry->desc[0] != '\0') {
+      text->messages.emplace_back(entry->desc);
+    }
   } catch (...) {
     return -1;  // never let an exception cross HDF5's C frames
   }
@@ -45,18 +47,24 @@ std::string shorten(std::string m) {
 // The outermost message says what failed in HDF5's terms, the innermost why; the
 // middle of the stack is library plumbing.
 std::string stack_summary(const StackText& text) {
-  if (text.messages.empty()) return "HDF5 call failed";
+  if (text.messages.empty()) {
+    return "HDF5 call failed";
+  }
   std::string out = shorten(text.messages.front());
   if (text.messages.size() > 1) {
     const std::string inner = shorten(text.messages.back());
-    if (inner != out) out += ": " + inner;
+    if (inner != out) {
+      out += ": " + inner;
+    }
   }
   return out;
 }
 
 bool any_contains(const StackText& text, const char* needle) {
   for (const auto& m : text.messages) {
-    if (m.find(needle) != std::string::npos) return true;
+    if (m.find(needle) != std::string::npos) {
+      return true;
+    }
   }
   return false;
 }
@@ -123,7 +131,9 @@ void raise(const ErrorStack& text, const std::string& file, const std::string& o
 }
 
 PropList::PropList(hid_t cls) : id_(H5Pcreate(cls)) {
-  if (id_ < 0) fail("", "create property list");
+  if (id_ < 0) {
+    fail("", "create property list");
+  }
 }
 
 PropList::~PropList() {

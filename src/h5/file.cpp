@@ -55,7 +55,9 @@ void File::flush() const {
 }
 
 void File::close() {
-  if (!is_valid()) return;
+  if (!is_valid()) {
+    return;
+  }
   flush();
   release_checked("close HDF5 file");
 }
@@ -63,9 +65,13 @@ void File::close() {
 bool is_hdf5(const std::filesystem::path& path) noexcept {
   detail::ensure_silenced();
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return false;
+  }
   const htri_t result = H5Fis_hdf5(path.string().c_str());
-  if (result < 0) H5Eclear2(H5E_DEFAULT);
+  if (result < 0) {
+    H5Eclear2(H5E_DEFAULT);
+  }
   return result > 0;
 }
 

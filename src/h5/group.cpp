@@ -83,7 +83,9 @@ bool Group::exists(std::string_view path) const {
   while (pos < path.size()) {
     const std::size_t next = std::min(path.find('/', pos), path.size());
     if (next > pos) {
-      if (!prefix.empty() && prefix.back() != '/') prefix += '/';
+      if (!prefix.empty() && prefix.back() != '/') {
+        prefix += '/';
+      }
       prefix.append(path.substr(pos, next - pos));
       const htri_t found = H5Lexists(id(), prefix.c_str(), H5P_DEFAULT);
       if (found <= 0) {

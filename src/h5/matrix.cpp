@@ -21,7 +21,9 @@ Matrix read_matrix(const std::filesystem::path& path, std::string_view dataset) 
   const auto file = File::open(path, FileAccess::read_only);
   if (!file.exists(ds_name)) {
     std::string children;
-    for (const auto& child : file.child_names()) children += (children.empty() ? "" : ", ") + child;
+    for (const auto& child : file.child_names()) {
+      children += (children.empty() ? "" : ", ") + child;
+    }
     throw IoError(name, op,
                   "no dataset '" + ds_name +
                       "' (top level has: " + (children.empty() ? "nothing" : children) + ")",

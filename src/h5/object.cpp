@@ -9,7 +9,9 @@
 namespace simorch::h5 {
 
 Object::Object(const Object& other) : id_(other.id_), file_(other.file_) {
-  if (id_ >= 0) detail::check(H5Iinc_ref(id_), file_, [] { return "share HDF5 object"; });
+  if (id_ >= 0) {
+    detail::check(H5Iinc_ref(id_), file_, [] { return "share HDF5 object"; });
+  }
 }
 
 Object& Object::operator=(const Object& other) {
@@ -76,14 +78,18 @@ void Object::release() noexcept {
 }
 
 void Object::release_checked(const char* operation) {
-  if (id_ < 0) return;
+  if (id_ < 0) {
+    return;
+  }
   const hid_t id = std::exchange(id_, -1);
   const herr_t status = close_id(id);
   detail::check(status, file_, [&] { return std::string(operation); });
 }
 
 std::string Object::name() const {
-  if (id_ < 0) return {};
+  if (id_ < 0) {
+    return {};
+  }
   const ssize_t size = H5Iget_name(id_, nullptr, 0);
   if (size <= 0) {
     H5Eclear2(H5E_DEFAULT);

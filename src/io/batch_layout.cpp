@@ -130,7 +130,9 @@ h5::DatasetOptions row_options(std::uint64_t n_tasks, std::vector<std::uint64_t>
   if (n_tasks == 0) {
     o.max_dims.assign(o.chunk.size(), 0);
     o.max_dims[0] = h5::unlimited;
-    for (std::size_t i = 1; i < o.chunk.size(); ++i) o.max_dims[i] = o.chunk[i];
+    for (std::size_t i = 1; i < o.chunk.size(); ++i) {
+      o.max_dims[i] = o.chunk[i];
+    }
   }
   return o;
 }
@@ -243,8 +245,9 @@ void create_layout(const h5::File& file, const Study& study, const FileIdentity&
   create("/timing/threads", thread_type(), {0}, table_options());
   const auto timing = file.open_group("/timing");
   // Until a segment closes there is no timing to repeat (docs/hdf5-schema.md).
-  for (const char* name : {"wall_s", "setup_s", "finalize_s"})
+  for (const char* name : {"wall_s", "setup_s", "finalize_s"}) {
     h5::write_attribute(timing, name, nan);
+  }
   h5::write_attribute(timing, "ranks", std::int32_t{0});
   h5::write_attribute(timing, "threads_per_rank", std::int32_t{0});
 }
@@ -252,11 +255,17 @@ void create_layout(const h5::File& file, const Study& study, const FileIdentity&
 StoredIdentity read_identity(const h5::File& file) {
   StoredIdentity id;
   id.has_format = h5::has_attribute(file, "format");
-  if (!id.has_format) return id;
+  if (!id.has_format) {
+    return id;
+  }
   id.format = h5::read_string_attribute(file, "format");
-  if (id.format != batch_format) return id;
+  if (id.format != batch_format) {
+    return id;
+  }
   id.format_version = h5::read_attribute<std::int32_t>(file, "format_version");
-  if (id.format_version > batch_format_version) return id;
+  if (id.format_version > batch_format_version) {
+    return id;
+  }
   id.study_hash = h5::read_string_attribute(file, "study_hash");
   id.run_state = h5::read_string_attribute(file, "run_state");
   id.tasks_done = h5::read_attribute<std::uint64_t>(file, "tasks_done");
@@ -294,7 +303,9 @@ BatchLayout::BatchLayout(h5::File file, const Study& study)
   message_ = file_.open_dataset("/results/message");
   errors_ = file_.open_dataset("/results/errors");
   initial_state_ = file_.open_dataset("/tasks/initial_state");
-  if (has_params_) params_ = file_.open_dataset("/tasks/params");
+  if (has_params_) {
+    params_ = file_.open_dataset("/tasks/params");
+  }
   if (num_samples_ > 0) {
     // Out-of-order runs touch trajectory chunks partially: keep a few in the cache so a
     // chunk is completed in memory rather than read back and rewritten.
@@ -309,35 +320,55 @@ BatchLayout::BatchLayout(h5::File file, const Study& study)
 
 void BatchLayout::write_run(const TaskSummary* s, std::uint64_t count, const double* states,
                             const double* controls) {
-  if (count == 0) return;
+  if (count == 0) {
+    return;
+  }
   const std::uint64_t first = s[0].task_id;
   const auto n = static_cast<std::size_t>(count);
 
   u8_.resize(n);
-  for (std::size_t i = 0; i < n; ++i) u8_[i] = s[i].success;
+  for (std::size_t i = 0; i < n; ++i) {
+    u8_[i] = s[i].success;
+  }
   success_.write_rows_raw(first, count, u8_.data(), t_uint8_);
 
   d_.resize(n * 6);
   for (std::size_t c = 0; c < metrics_.size(); ++c) {
-    for (std::size_t i = 0; i < n; ++i) d_[i] = s[i].*metric_members[c];
+    for (std::size_t i = 0; i < n; ++i) {
+      d_[i] = s[i].*metric_members[c];
+    }
     metrics_[c].write_rows_raw(first, count, d_.data(), t_double_);
   }
-  for (std::size_t i = 0; i < n; ++i) d_[i] = s[i].wall_time_s;
+  for (std::size_t i = 0; i < n; ++i) {
+    d_[i] = s[i].wall_time_s;
+  }
   wall_time_.write_rows_raw(first, count, d_.data(), t_double_);
-  for (std::size_t i = 0; i < n; ++i) std::copy_n(s[i].final_state, 6, &d_[i * 6]);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::copy_n(s[i].final_state, 6, &d_[i * 6]);
+  }
   final_state_.write_rows_raw(first, count, d_.data(), t_double_);
 
   i64_.resize(n);
-  for (std::size_t i = 0; i < n; ++i) i64_[i] = s[i].steps;
+  for (std::size_t i = 0; i < n; ++i) {
+    i64_[i] = s[i].steps;
+  }
   steps_.write_rows_raw(first, count, i64_.data(), t_int64_);
-  for (std::size_t i = 0; i < n; ++i) i64_[i] = s[i].integrator_steps;
+  for (std::size_t i = 0; i < n; ++i) {
+    i64_[i] = s[i].integrator_steps;
+  }
   integrator_steps_.write_rows_raw(first, count, i64_.data(), t_int64_);
-  for (std::size_t i = 0; i < n; ++i) i64_[i] = s[i].rejected_steps;
+  for (std::size_t i = 0; i < n; ++i) {
+    i64_[i] = s[i].rejected_steps;
+  }
   rejected_steps_.write_rows_raw(first, count, i64_.data(), t_int64_);
   i32_.resize(n);
-  for (std::size_t i = 0; i < n; ++i) i32_[i] = s[i].rank;
+  for (std::size_t i = 0; i < n; ++i) {
+    i32_[i] = s[i].rank;
+  }
   rank_.write_rows_raw(first, count, i32_.data(), t_int32_);
-  for (std::size_t i = 0; i < n; ++i) i32_[i] = s[i].thread;
+  for (std::size_t i = 0; i < n; ++i) {
+    i32_[i] = s[i].thread;
+  }
   thread_.write_rows_raw(first, count, i32_.data(), t_int32_);
 
   // Messages are rare: write only the runs of rows that have one, so a study without
@@ -363,7 +394,9 @@ void BatchLayout::write_run(const TaskSummary* s, std::uint64_t count, const dou
   p_.resize(has_params_ ? n * DipParams::count : 0);
   for (std::size_t i = 0; i < n; ++i) {
     const TaskSpec task = make_task(*study_, first + i);
-    for (int c = 0; c < 6; ++c) d_[i * 6 + static_cast<std::size_t>(c)] = task.initial_state[c];
+    for (int c = 0; c < 6; ++c) {
+      d_[i * 6 + static_cast<std::size_t>(c)] = task.initial_state[c];
+    }
     if (has_params_) {
       for (std::size_t c = 0; c < DipParams::count; ++c) {
         p_[i * DipParams::count + c] = task.params.at(c);
@@ -371,7 +404,9 @@ void BatchLayout::write_run(const TaskSummary* s, std::uint64_t count, const dou
     }
   }
   initial_state_.write_rows_raw(first, count, d_.data(), t_double_);
-  if (has_params_) params_.write_rows_raw(first, count, p_.data(), t_double_);
+  if (has_params_) {
+    params_.write_rows_raw(first, count, p_.data(), t_double_);
+  }
 
   if (num_samples_ > 0 && states != nullptr) {
     traj_state_.write_rows_raw(first, count, states, t_double_);
@@ -380,7 +415,9 @@ void BatchLayout::write_run(const TaskSummary* s, std::uint64_t count, const dou
 
   // Status last: a row whose write was cut short still reads as pending.
   i8_.resize(n);
-  for (std::size_t i = 0; i < n; ++i) i8_[i] = static_cast<std::int8_t>(s[i].status);
+  for (std::size_t i = 0; i < n; ++i) {
+    i8_[i] = static_cast<std::int8_t>(s[i].status);
+  }
   status_.write_rows_raw(first, count, i8_.data(), t_int8_);
 }
 
@@ -428,37 +465,59 @@ void BatchLayout::read_run(std::uint64_t first, std::uint64_t count, std::vector
                            std::vector<double>& states, std::vector<double>& controls) {
   const auto n = static_cast<std::size_t>(count);
   s.assign(n, TaskSummary{});
-  for (std::size_t i = 0; i < n; ++i) s[i].task_id = first + i;
+  for (std::size_t i = 0; i < n; ++i) {
+    s[i].task_id = first + i;
+  }
 
   i8_.resize(n);
   status_.read_rows_raw(first, count, i8_.data(), t_int8_);
-  for (std::size_t i = 0; i < n; ++i) s[i].status = static_cast<TaskStatus>(i8_[i]);
+  for (std::size_t i = 0; i < n; ++i) {
+    s[i].status = static_cast<TaskStatus>(i8_[i]);
+  }
   u8_.resize(n);
   success_.read_rows_raw(first, count, u8_.data(), t_uint8_);
-  for (std::size_t i = 0; i < n; ++i) s[i].success = u8_[i];
+  for (std::size_t i = 0; i < n; ++i) {
+    s[i].success = u8_[i];
+  }
 
   d_.resize(n * 6);
   for (std::size_t c = 0; c < metrics_.size(); ++c) {
     metrics_[c].read_rows_raw(first, count, d_.data(), t_double_);
-    for (std::size_t i = 0; i < n; ++i) s[i].*metric_members[c] = d_[i];
+    for (std::size_t i = 0; i < n; ++i) {
+      s[i].*metric_members[c] = d_[i];
+    }
   }
   wall_time_.read_rows_raw(first, count, d_.data(), t_double_);
-  for (std::size_t i = 0; i < n; ++i) s[i].wall_time_s = d_[i];
+  for (std::size_t i = 0; i < n; ++i) {
+    s[i].wall_time_s = d_[i];
+  }
   final_state_.read_rows_raw(first, count, d_.data(), t_double_);
-  for (std::size_t i = 0; i < n; ++i) std::copy_n(&d_[i * 6], 6, s[i].final_state);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::copy_n(&d_[i * 6], 6, s[i].final_state);
+  }
 
   i64_.resize(n);
   steps_.read_rows_raw(first, count, i64_.data(), t_int64_);
-  for (std::size_t i = 0; i < n; ++i) s[i].steps = i64_[i];
+  for (std::size_t i = 0; i < n; ++i) {
+    s[i].steps = i64_[i];
+  }
   integrator_steps_.read_rows_raw(first, count, i64_.data(), t_int64_);
-  for (std::size_t i = 0; i < n; ++i) s[i].integrator_steps = i64_[i];
+  for (std::size_t i = 0; i < n; ++i) {
+    s[i].integrator_steps = i64_[i];
+  }
   rejected_steps_.read_rows_raw(first, count, i64_.data(), t_int64_);
-  for (std::size_t i = 0; i < n; ++i) s[i].rejected_steps = i64_[i];
+  for (std::size_t i = 0; i < n; ++i) {
+    s[i].rejected_steps = i64_[i];
+  }
   i32_.resize(n);
   rank_.read_rows_raw(first, count, i32_.data(), t_int32_);
-  for (std::size_t i = 0; i < n; ++i) s[i].rank = i32_[i];
+  for (std::size_t i = 0; i < n; ++i) {
+    s[i].rank = i32_[i];
+  }
   thread_.read_rows_raw(first, count, i32_.data(), t_int32_);
-  for (std::size_t i = 0; i < n; ++i) s[i].thread = i32_[i];
+  for (std::size_t i = 0; i < n; ++i) {
+    s[i].thread = i32_[i];
+  }
 
   std::vector<char> text(n * TaskSummary::message_capacity);
   message_.read_rows_raw(first, count, text.data(), t_message_);
@@ -500,14 +559,17 @@ std::vector<SegmentTiming> BatchLayout::read_segments() const {
     t.tasks_done = r.tasks_done;
     t.outcome = static_cast<RunOutcome>(r.outcome);
     for (const auto& rr : ranks) {
-      if (rr.segment != r.segment) continue;
+      if (rr.segment != r.segment) {
+        continue;
+      }
       t.rank_timing.push_back({rr.rank, std::string(rr.host, strnlen(rr.host, host_capacity)),
                                rr.threads, rr.tasks, rr.compute_s, rr.idle_s, rr.comm_s,
                                rr.wall_s});
     }
     for (const auto& th : threads) {
-      if (th.segment == r.segment)
+      if (th.segment == r.segment) {
         t.thread_timing.push_back({th.rank, th.thread, th.tasks, th.busy_s});
+      }
     }
     out.push_back(std::move(t));
   }
@@ -529,7 +591,9 @@ void BatchLayout::load_done(std::vector<std::uint64_t>& done) const {
     block.resize(static_cast<std::size_t>(count));
     status_.read_rows_raw(first, count, block.data(), t_int8_);
     for (std::uint64_t i = 0; i < count; ++i) {
-      if (block[i] != 0) done[(first + i) / 64] |= std::uint64_t{1} << ((first + i) % 64);
+      if (block[i] != 0) {
+        done[(first + i) / 64] |= std::uint64_t{1} << ((first + i) % 64);
+      }
     }
   }
 }
@@ -549,7 +613,9 @@ void BatchLayout::rebuild_errors() {
     const bool has_failure = std::any_of(status.begin(), status.end(), [](std::int8_t v) {
       return v > static_cast<std::int8_t>(TaskStatus::completed);
     });
-    if (!has_failure) continue;
+    if (!has_failure) {
+      continue;
+    }
     message_.read_rows_raw(first, count, text.data(), t_message_);
     rows.clear();
     for (std::size_t i = 0; i < count; ++i) {
@@ -579,7 +645,9 @@ void BatchLayout::close() {
         &traj_control_, &segments_, &ranks_, &threads_}) {
     *d = h5::Dataset();
   }
-  for (auto& d : metrics_) d = h5::Dataset();
+  for (auto& d : metrics_) {
+    d = h5::Dataset();
+  }
   file_.close();
 }
 

@@ -58,8 +58,9 @@ void remove_quietly(const std::filesystem::path& path) noexcept {
 void rename_or_throw(const std::filesystem::path& from, const std::filesystem::path& to) {
   std::error_code ec;
   std::filesystem::rename(from, to, ec);
-  if (ec)
+  if (ec) {
     throw IoError(to.string(), "move " + from.filename().string() + " into place", ec.message());
+  }
 }
 
 }  // namespace
@@ -119,7 +120,9 @@ class BatchWriter::Impl {
         continue;
       }
       const std::uint64_t begin = id;
-      while (id < n_tasks_ && !is_done(id)) ++id;
+      while (id < n_tasks_ && !is_done(id)) {
+        ++id;
+      }
       if (!out.empty() && out.back().end == begin) {
         out.back().end = id;
       } else {
@@ -134,7 +137,9 @@ class BatchWriter::Impl {
 
   void write(std::span<const TaskSummary> summaries, std::span<const double> states,
              std::span<const double> controls) {
-    if (is_closed_) throw Error("BatchWriter::write: called after close()");
+    if (is_closed_) {
+      throw Error("BatchWriter::write: called after close()");
+    }
     throw_if_failed("write");
     const std::size_t n = summaries.size();
     const auto k = static_cast<std::size_t>(num_samples_);
@@ -160,7 +165,9 @@ class BatchWriter::Impl {
     // New tasks in id order, each once: at-most-once rows whatever the sender repeats.
     order_.clear();
     for (std::size_t i = 0; i < n; ++i) {
-      if (!is_done(summaries[i].task_id)) order_.push_back(i);
+      if (!is_done(summaries[i].task_id)) {
+        order_.push_back(i);
+      }
     }
     std::stable_sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
       return summaries[a].task_id < summaries[b].task_id;
@@ -170,14 +177,20 @@ class BatchWriter::Impl {
                                return summaries[a].task_id == summaries[b].task_id;
                              }),
                  order_.end());
-    if (order_.empty()) return;
-    if (is_noop_) open_for_writing();
+    if (order_.empty()) {
+      return;
+    }
+    if (is_noop_) {
+      open_for_writing();
+    }
 
     const TaskSummary* rows = summaries.data();
     const double* st = has_trajectories ? states.data() : nullptr;
     const double* ct = has_trajectories ? controls.data() : nullptr;
     bool is_identity = order_.size() == n;
-    for (std::size_t i = 0; is_identity && i < order_.size(); ++i) is_identity = order_[i] == i;
+    for (std::size_t i = 0; is_identity && i < order_.size(); ++i) {
+      is_identity = order_[i] == i;
+    }
     if (!is_identity) {
       gathered_.resize(order_.size());
       gathered_states_.resize(has_trajectories ? order_.size() * k * 6 : 0);
@@ -209,7 +222,9 @@ class BatchWriter::Impl {
   }
 
   void checkpoint() {
-    if (is_closed_ || is_noop_) return;
+    if (is_closed_ || is_noop_) {
+      return;
+    }
     throw_if_failed("checkpoint");
     guarded([&] {
       journal_.sync();
@@ -219,7 +234,9 @@ class BatchWriter::Impl {
   }
 
   void close(const SegmentTiming& timing) {
-    if (is_closed_) return;
+    if (is_closed_) {
+      return;
+    }
     is_closed_ = true;
     if (is_noop_ || is_failed_) {
       // A finished file resumed without writes stays untouched. After a failed write the
@@ -300,12 +317,16 @@ class BatchWriter::Impl {
     std::size_t begin = 0;
     while (begin < m) {
       std::size_t end = begin + 1;
-      while (end < m && rows[end].task_id == rows[end - 1].task_id + 1) ++end;
+      while (end < m && rows[end].task_id == rows[end - 1].task_id + 1) {
+        ++end;
+      }
       layout_->write_run(&rows[begin], end - begin, st == nullptr ? nullptr : st + begin * k * 6,
                          ct == nullptr ? nullptr : ct + begin * k);
       begin = end;
     }
-    for (std::size_t i = 0; i < m; ++i) mark_done(rows[i].task_id);
+    for (std::size_t i = 0; i < m; ++i) {
+      mark_done(rows[i].task_id);
+    }
   }
 
   void check_folder() const {
@@ -385,7 +406,9 @@ class BatchWriter::Impl {
   std::uint64_t journal_size() const {
     std::error_code ec;
     const auto size = std::filesystem::file_size(journal_path_, ec);
-    if (ec) throw IoError(journal_path_.string(), "stat journal", ec.message());
+    if (ec) {
+      throw IoError(journal_path_.string(), "stat journal", ec.message());
+    }
     return size;
   }
 
@@ -411,10 +434,14 @@ class BatchWriter::Impl {
   // Reads the journal header; nullopt when the journal is absent or has no intact header.
   std::optional<JournalHeader> read_journal_header() const {
     std::error_code ec;
-    if (!std::filesystem::exists(journal_path_, ec)) return std::nullopt;
+    if (!std::filesystem::exists(journal_path_, ec)) {
+      return std::nullopt;
+    }
     JournalReader reader(journal_path_);
     JournalRecord record;
-    if (!reader.next(record) || record.type != RecordType::header) return std::nullopt;
+    if (!reader.next(record) || record.type != RecordType::header) {
+      return std::nullopt;
+    }
     try {
       return io_detail::decode_header(record.payload);
     } catch (const io_detail::JournalFormatError& e) {
@@ -433,7 +460,9 @@ class BatchWriter::Impl {
       const std::string name = entry.path().filename().string();
       for (const char* infix : {".tmp-", ".rebuild-", ".journal.tmp-"}) {
         const std::string prefix = base + infix;
-        if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+        if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) {
+          continue;
+        }
         const std::string digits = name.substr(prefix.size());
         if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) {
           continue;
@@ -474,7 +503,9 @@ class BatchWriter::Impl {
         stored = io_detail::read_identity(file);
         file.close();
       } catch (const IoError& e) {
-        if (h5::is_locking_error(e)) throw;
+        if (h5::is_locking_error(e)) {
+          throw;
+        }
         open_error = e.what();
       }
     }
@@ -523,7 +554,9 @@ class BatchWriter::Impl {
                         std::to_string(batch_format_version) + ")",
                     true);
     }
-    if (stored.study_hash != hash_) study_mismatch(stored.study_hash, path_.string());
+    if (stored.study_hash != hash_) {
+      study_mismatch(stored.study_hash, path_.string());
+    }
   }
 
   // A cleanly closed file: add whatever the journal holds beyond it, then go on.
@@ -531,10 +564,13 @@ class BatchWriter::Impl {
     open_layout(h5::FileAccess::read_only);
     layout_->load_done(done_);
     num_done_ = 0;
-    for (const auto word : done_)
+    for (const auto word : done_) {
       num_done_ += static_cast<std::uint64_t>(__builtin_popcountll(word));
+    }
     std::int32_t segments = static_cast<std::int32_t>(layout_->num_segment_rows());
-    for (const auto s : layout_->segment_indices()) segments = std::max(segments, s + 1);
+    for (const auto s : layout_->segment_indices()) {
+      segments = std::max(segments, s + 1);
+    }
 
     const bool is_finished_without_journal = !is_ours && num_done_ == n_tasks_;
     if (!is_finished_without_journal) {
@@ -565,7 +601,9 @@ class BatchWriter::Impl {
       start_new_journal();
       // The journal is the one source a rebuild reads: it must hold the rows already in
       // the file too, or a crash from now on would lose them.
-      if (num_done_ > 0) copy_file_into_journal();
+      if (num_done_ > 0) {
+        copy_file_into_journal();
+      }
     }
     segment_ = segments;
     start_segment();
@@ -603,14 +641,18 @@ class BatchWriter::Impl {
       done_states.clear();
       done_controls.clear();
       for (std::size_t i = 0; i < rows.size(); ++i) {
-        if (rows[i].status == TaskStatus::pending) continue;
+        if (rows[i].status == TaskStatus::pending) {
+          continue;
+        }
         done_rows.push_back(rows[i]);
         if (k > 0) {
           done_states.insert(done_states.end(), &states[i * k * 6], &states[(i + 1) * k * 6]);
           done_controls.insert(done_controls.end(), &controls[i * k], &controls[(i + 1) * k]);
         }
       }
-      if (done_rows.empty()) continue;
+      if (done_rows.empty()) {
+        continue;
+      }
       const auto prefix = io_detail::encode_results_prefix(done_rows.size(), num_samples_);
       journal_.append(RecordType::results,
                       {prefix, bytes_of(done_rows.data(), done_rows.size() * sizeof(TaskSummary)),

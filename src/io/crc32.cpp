@@ -14,7 +14,9 @@ constexpr Tables make_tables() {
   Tables t{};
   for (std::uint32_t i = 0; i < 256; ++i) {
     std::uint32_t c = i;
-    for (int k = 0; k < 8; ++k) c = (c & 1u) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    for (int k = 0; k < 8; ++k) {
+      c = (c & 1u) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    }
     t[0][i] = c;
   }
   for (std::size_t i = 0; i < 256; ++i) {
@@ -44,7 +46,9 @@ void Crc32::update(const void* data, std::size_t size) noexcept {
     p += 8;
     size -= 8;
   }
-  while (size-- > 0) c = tables[0][(c ^ *p++) & 0xFFu] ^ (c >> 8);
+  while (size-- > 0) {
+    c = tables[0][(c ^ *p++) & 0xFFu] ^ (c >> 8);
+  }
   state_ = c;
 }
 

@@ -20,7 +20,9 @@ constexpr std::size_t head_size = 16;  // u32 type, u32 zero, u64 length
 
 std::string errno_text(int error) {
   // The same words as the HDF5 wrappers use, so h5::is_disk_full_error() matches both.
-  if (error == ENOSPC) return "disk full (No space left on device)";
+  if (error == ENOSPC) {
+    return "disk full (No space left on device)";
+  }
   return std::strerror(error);
 }
 
@@ -59,7 +61,9 @@ class ByteReader {
     return std::string(p, size);
   }
   const std::byte* take(std::uint64_t size) {
-    if (size > data_.size() - pos_) throw JournalFormatError{"record payload too short"};
+    if (size > data_.size() - pos_) {
+      throw JournalFormatError{"record payload too short"};
+    }
     const std::byte* p = data_.data() + pos_;
     pos_ += size;
     return p;
@@ -116,7 +120,9 @@ ResultsPayload decode_results(std::span<const std::byte> payload) {
   const auto count = r.get<std::uint64_t>();
   const auto k = static_cast<std::uint64_t>(r.get<std::int64_t>());
   const std::uint64_t expected = count * sizeof(TaskSummary) + count * k * 7 * sizeof(double);
-  if (r.remaining() != expected) throw JournalFormatError{"results record of the wrong size"};
+  if (r.remaining() != expected) {
+    throw JournalFormatError{"results record of the wrong size"};
+  }
   ResultsPayload out;
   out.summaries.resize(count);
   out.states.resize(count * k * 6);
@@ -267,7 +273,9 @@ JournalWriter::JournalWriter(JournalWriter&& other) noexcept
 
 JournalWriter& JournalWriter::operator=(JournalWriter&& other) noexcept {
   if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
     fd_ = std::exchange(other.fd_, -1);
     path_ = std::move(other.path_);
     buffer_ = std::move(other.buffer_);
@@ -278,7 +286,9 @@ JournalWriter& JournalWriter::operator=(JournalWriter&& other) noexcept {
 void JournalWriter::append(RecordType type,
                            std::initializer_list<std::span<const std::byte>> pieces) {
   std::uint64_t length = 0;
-  for (const auto& p : pieces) length += p.size();
+  for (const auto& p : pieces) {
+    length += p.size();
+  }
   unsigned char head[head_size] = {};
   const auto t = static_cast<std::uint32_t>(type);
   std::memcpy(head, &t, 4);
@@ -295,7 +305,9 @@ void JournalWriter::append(RecordType type,
 }
 
 void JournalWriter::put(const void* data, std::size_t size) {
-  if (buffer_.size() + size > buffer_capacity) flush();
+  if (buffer_.size() + size > buffer_capacity) {
+    flush();
+  }
   if (size >= buffer_capacity) {
     write_fd(data, size);  // large trajectory blocks skip the copy
     return;
@@ -305,7 +317,9 @@ void JournalWriter::put(const void* data, std::size_t size) {
 }
 
 void JournalWriter::flush() {
-  if (buffer_.empty()) return;
+  if (buffer_.empty()) {
+    return;
+  }
   write_fd(buffer_.data(), buffer_.size());
   buffer_.clear();
 }
@@ -315,7 +329,9 @@ void JournalWriter::write_fd(const void* data, std::size_t size) {
   while (size > 0) {
     const ssize_t n = ::write(fd_, p, size);
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR) {
+        continue;
+      }
       throw IoError(path_.string(), "append to journal", errno_text(errno));
     }
     p += n;
@@ -325,21 +341,29 @@ void JournalWriter::write_fd(const void* data, std::size_t size) {
 
 void JournalWriter::sync() {
   flush();
-  if (::fdatasync(fd_) != 0) throw IoError(path_.string(), "sync journal", errno_text(errno));
+  if (::fdatasync(fd_) != 0) {
+    throw IoError(path_.string(), "sync journal", errno_text(errno));
+  }
 }
 
 void JournalWriter::close() {
-  if (fd_ < 0) return;
+  if (fd_ < 0) {
+    return;
+  }
   sync();
   const int fd = std::exchange(fd_, -1);
-  if (::close(fd) != 0) throw IoError(path_.string(), "close journal", errno_text(errno));
+  if (::close(fd) != 0) {
+    throw IoError(path_.string(), "close journal", errno_text(errno));
+  }
 }
 
 // ---- JournalReader ---------------------------------------------------------------------
 
 JournalReader::JournalReader(const std::filesystem::path& path) : path_(path) {
   file_ = std::fopen(path.c_str(), "rb");
-  if (file_ == nullptr) throw IoError(path.string(), "open journal", errno_text(errno), true);
+  if (file_ == nullptr) {
+    throw IoError(path.string(), "open journal", errno_text(errno), true);
+  }
   std::error_code ec;
   file_size_ = std::filesystem::file_size(path, ec);
   char magic[sizeof journal_magic] = {};
@@ -353,14 +377,20 @@ JournalReader::JournalReader(const std::filesystem::path& path) : path_(path) {
 }
 
 JournalReader::~JournalReader() {
-  if (file_ != nullptr) std::fclose(file_);
+  if (file_ != nullptr) {
+    std::fclose(file_);
+  }
 }
 
 bool JournalReader::next(JournalRecord& record) {
-  if (is_done_) return false;
+  if (is_done_) {
+    return false;
+  }
   unsigned char head[head_size];
   is_done_ = true;  // until the record proves intact
-  if (std::fread(head, 1, head_size, file_) != head_size) return false;
+  if (std::fread(head, 1, head_size, file_) != head_size) {
+    return false;
+  }
   std::uint32_t type = 0;
   std::uint32_t zero = 0;
   std::uint64_t length = 0;
@@ -368,15 +398,23 @@ bool JournalReader::next(JournalRecord& record) {
   std::memcpy(&zero, head + 4, 4);
   std::memcpy(&length, head + 8, 8);
   // A torn record can claim any length: never allocate past the end of the file.
-  if (zero != 0 || length > file_size_ - valid_end_) return false;
+  if (zero != 0 || length > file_size_ - valid_end_) {
+    return false;
+  }
   record.payload.resize(length);
-  if (std::fread(record.payload.data(), 1, length, file_) != length) return false;
+  if (std::fread(record.payload.data(), 1, length, file_) != length) {
+    return false;
+  }
   std::uint32_t stored = 0;
-  if (std::fread(&stored, 1, sizeof stored, file_) != sizeof stored) return false;
+  if (std::fread(&stored, 1, sizeof stored, file_) != sizeof stored) {
+    return false;
+  }
   Crc32 crc;
   crc.update(head, head_size);
   crc.update(record.payload.data(), record.payload.size());
-  if (crc.value() != stored) return false;
+  if (crc.value() != stored) {
+    return false;
+  }
   record.type = static_cast<RecordType>(type);
   record.offset = valid_end_;
   valid_end_ += head_size + length + sizeof stored;
@@ -387,7 +425,9 @@ bool JournalReader::next(JournalRecord& record) {
 JournalLock JournalLock::acquire(const std::filesystem::path& path) {
   JournalLock lock;
   lock.fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (lock.fd_ < 0) throw IoError(path.string(), "lock journal", errno_text(errno), true);
+  if (lock.fd_ < 0) {
+    throw IoError(path.string(), "lock journal", errno_text(errno), true);
+  }
   if (::flock(lock.fd_, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;
     if (error == EWOULDBLOCK) {
@@ -405,14 +445,18 @@ JournalLock JournalLock::acquire(const std::filesystem::path& path) {
 }
 
 JournalLock::~JournalLock() {
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ >= 0) {
+    ::close(fd_);
+  }
 }
 
 JournalLock::JournalLock(JournalLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
 
 JournalLock& JournalLock::operator=(JournalLock&& other) noexcept {
   if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
     fd_ = std::exchange(other.fd_, -1);
   }
   return *this;
@@ -420,7 +464,9 @@ JournalLock& JournalLock::operator=(JournalLock&& other) noexcept {
 
 void sync_directory(const std::filesystem::path& folder) {
   const int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;  // best effort: some file systems refuse to open folders
+  if (fd < 0) {
+    return;  // best effort: some file systems refuse to open folders
+  }
   ::fsync(fd);
   ::close(fd);
 }
