@@ -185,8 +185,8 @@ void create_layout(const h5::File& file, const Study& study, const FileIdentity&
   h5::write_attribute(file, "tasks_done", std::uint64_t{0});
 
   const auto t_double = h5::native_type<double>();
-  auto create = [&](const char* name, const h5::Datatype& type, std::vector<std::uint64_t> dims,
-                    h5::DatasetOptions options) {
+  auto create = [&](const char* name, const h5::Datatype& type,
+                    const std::vector<std::uint64_t>& dims, const h5::DatasetOptions& options) {
     return file.create_dataset(name, type, dims, options);
   };
 

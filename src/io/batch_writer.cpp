@@ -565,9 +565,9 @@ class BatchWriter::Impl {
     layout_->load_done(done_);
     num_done_ = 0;
     for (const auto word : done_) {
-      num_done_ += static_cast<std::uint64_t>(__builtin_popcountll(word));
+      num_done_ += static_cast<std::uint64_t>(std::popcount(word));
     }
-    std::int32_t segments = static_cast<std::int32_t>(layout_->num_segment_rows());
+    auto segments = static_cast<std::int32_t>(layout_->num_segment_rows());
     for (const auto s : layout_->segment_indices()) {
       segments = std::max(segments, s + 1);
     }
