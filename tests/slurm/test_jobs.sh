@@ -195,6 +195,10 @@ test_resumable() {
     ((SECONDS < deadline)) || fail "job $job did not requeue within ${job_limit_s}s (state $state)"
     sleep 0.5
   done
+  # slurmd revokes the old run's credential at the requeue, with one-second resolution:
+  # a restart within the same second is refused ("Job credential revoked") and the job
+  # fails. SLURM's own delay is ~120 s; 2 s is enough.
+  sleep 2
   echo "job $job requeued; lifting the requeue delay"
   scontrol update "JobId=$job" StartTime=now
   expect_success "$job" "resumable.sbatch after requeue"
