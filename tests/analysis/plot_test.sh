@@ -34,6 +34,16 @@ for png in run_timing run_metrics run_trajectories; do check_png "$tmp/run/$png.
 "$src/scripts/plot" scaling --simorch "$simorch" "$tmp/t1.h5" "$tmp/t2.h5" -o "$tmp/scaling"
 check_png "$tmp/scaling/scaling.png"
 
+# Weak series: twice the samples on twice the threads is recognised and fitted (Gustafson).
+sed 's/samples: 200/samples: 400/' "$src/examples/with_trajectories.yaml" >"$tmp/weak.yaml"
+"$simorch" run "$tmp/weak.yaml" -o "$tmp/w2.h5" --threads 2 --force --quiet
+"$simorch" scaling "$tmp/t1.h5" "$tmp/w2.h5" >"$tmp/weak.txt"
+if ! grep -q "^weak scaling, 2 runs" "$tmp/weak.txt" || ! grep -q "Gustafson fit" "$tmp/weak.txt"; then
+  echo "FAIL: weak series not recognised:"; cat "$tmp/weak.txt"; exit 1
+fi
+"$src/scripts/plot" scaling --simorch "$simorch" "$tmp/t1.h5" "$tmp/w2.h5" -o "$tmp/weak"
+check_png "$tmp/weak/scaling.png"
+
 # A file of another study is refused with simorch's message and exit code 2.
 sed 's/seed: 7/seed: 8/' "$src/examples/with_trajectories.yaml" >"$tmp/other.yaml"
 "$simorch" run "$tmp/other.yaml" -o "$tmp/other.h5" --threads 1 --force --quiet
