@@ -259,7 +259,13 @@ TEST(Dispatcher, rejects_bad_chunk_options_on_every_rank) {
   EXPECT_THROW(
       run_dispatch({{0, 10}}, world.rank() == 0 ? &sink : nullptr, synthetic_summary, options),
       ConfigError);
+  options.min_chunk = 8;
+  options.max_chunk = 4;
+  EXPECT_THROW(
+      run_dispatch({{0, 10}}, world.rank() == 0 ? &sink : nullptr, synthetic_summary, options),
+      ConfigError);
   options.min_chunk = 1;
+  options.max_chunk = 4096;
   options.threads = 0;
   EXPECT_THROW(
       run_dispatch({{0, 10}}, world.rank() == 0 ? &sink : nullptr, synthetic_summary, options),
