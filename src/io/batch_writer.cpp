@@ -506,7 +506,11 @@ class BatchWriter::Impl {
         if (h5::is_locking_error(e)) {
           throw;
         }
-        open_error = e.what();
+        // Keep HDF5's reason, not the file name and operation a second time.
+        const std::string what = e.what();
+        const std::string prefix = e.file() + ": " + e.operation() + " failed: ";
+        open_error =
+            what.compare(0, prefix.size(), prefix) == 0 ? what.substr(prefix.size()) : what;
       }
     }
     if (stored) {

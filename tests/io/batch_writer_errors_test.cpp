@@ -113,6 +113,20 @@ TEST(BatchWriterErrors, resume_refuses_a_file_that_is_not_hdf5) {
   EXPECT_EQ(contents(path), "these are my notes, not a batch file\n");
 }
 
+TEST(BatchWriterErrors, damaged_file_without_a_journal_is_refused_with_hdf5s_reason) {
+  TempDir dir;
+  const auto path = dir / "done.h5";
+  const auto study = test::io_study(300, 0, false);
+  test::write_reference(path, study, 2);  // complete: its journal is gone
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) / 3);
+  const auto e = expect_io_error([&] { BatchWriter(path, study, OpenMode::resume); });
+  EXPECT_TRUE(e.is_bad_input());
+  const std::string what = e.what();
+  EXPECT_NE(what.find("and there is no journal to rebuild it from"), std::string::npos) << what;
+  EXPECT_EQ(what.find(path.string()), 0u) << what;
+  EXPECT_EQ(what.find(path.string(), 1), std::string::npos) << "the path once: " << what;
+}
+
 TEST(BatchWriterErrors, running_file_without_its_journal_is_refused) {
   TempDir dir;
   const auto path = dir / "orphan.h5";
