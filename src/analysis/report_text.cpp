@@ -32,6 +32,11 @@ std::string percent(std::uint64_t part, std::uint64_t whole) {
                                   100.0 * static_cast<double>(part) / static_cast<double>(whole));
 }
 
+// "1 rank", "2 ranks".
+std::string count_of(std::int64_t n, std::string_view noun) {
+  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+}
+
 using Out = std::back_insert_iterator<std::string>;
 
 void write_header(Out out, const RunReport& r) {
@@ -105,9 +110,11 @@ void write_timing(Out out, const RunReport& r) {
   for (std::size_t k = 0; k < r.segments.size(); ++k) {
     const SegmentTiming& s = r.segments[k];
     const SegmentFigures& f = r.figures.segments[k];
-    fmt::format_to(out, "\nTiming of segment {} ({}): {} ranks x {} threads = {} cores, {} tasks\n",
-                   s.segment, s.outcome == RunOutcome::complete ? "complete" : "interrupted",
-                   s.ranks, s.threads_per_rank, f.cores, s.tasks_done);
+    fmt::format_to(out, "\nTiming of segment {} ({}): {} x {} = {}, {}\n", s.segment,
+                   s.outcome == RunOutcome::complete ? "complete" : "interrupted",
+                   count_of(s.ranks, "rank"), count_of(s.threads_per_rank, "thread"),
+                   count_of(f.cores, "core"),
+                   count_of(static_cast<std::int64_t>(s.tasks_done), "task"));
     fmt::format_to(out, "  wall {} s, serial parts: setup {} s + finalize {} s = {} % of wall\n",
                    num(s.wall_s), num(s.setup_s), num(s.finalize_s),
                    num(100.0 * f.serial_fraction));

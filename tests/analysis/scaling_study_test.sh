@@ -18,7 +18,7 @@ done
 grep -q "^strong scaling, 3 runs" "$tmp/out/scaling.txt" || { echo "FAIL: table:"; cat "$tmp/out/scaling.txt"; exit 1; }
 [[ $(grep -c '^strong,' "$tmp/out/scaling.csv") -eq 3 ]] || { echo "FAIL: csv:"; cat "$tmp/out/scaling.csv"; exit 1; }
 # The 2-rank run really ran on two ranks: its report lists ranks 0 and 1.
-"$simorch" report "$tmp/out/r2-t1.h5" | grep -q "2 ranks x 1 threads = 2 cores" || {
+"$simorch" report "$tmp/out/r2-t1.h5" | grep -q "2 ranks x 1 thread = 2 cores" || {
   echo "FAIL: r2-t1.h5 was not a 2-rank run"; "$simorch" report "$tmp/out/r2-t1.h5"; exit 1; }
 # Bad arguments: exit 2 with a message.
 set +e
