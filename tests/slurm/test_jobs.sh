@@ -8,8 +8,8 @@
 #              task finished, the layout recorded in the file is the one asked for
 #   resumable  resumable.sbatch on 2 ranks interrupted with the pre-timeout signal: exits
 #              75, the job requeues, resumes and completes; results bitwise equal to an
-#              uninterrupted run.sbatch run of the same study. A bad study fails with exit
-#              2 and does not requeue
+#              uninterrupted run.sbatch run of the same study. With --no-requeue the job
+#              resubmits itself instead. A bad study fails with exit 2 and does not requeue
 #   strong     strong_scaling.sbatch over 1x1 1x2 2x1: three complete files and a strong table
 #   weak       weak_scaling.sbatch over 1x1 2x1: samples scaled with the cores, a weak table
 #
@@ -151,7 +151,7 @@ test_run() {
 test_resumable() {
   # A bad study fails once (simorch validate: exit 2) and is not requeued.
   local bad
-  sed 's/samples: 3000/samples: -3/' study_long.yaml >bad.yaml
+  sed 's/samples: [0-9]*/samples: -3/' study_long.yaml >bad.yaml
   bad=$(sbatch --parsable --ntasks=1 --time=5 --output=bad.out "$jobs_dir/resumable.sbatch" bad.yaml)
   local result
   result=$(wait_job_end "$bad")
@@ -160,15 +160,17 @@ test_resumable() {
   grep -q 'monte_carlo.samples' bad.out || fail "the job output does not name the bad key"
   echo "ok: resumable.sbatch on a bad study failed with exit 2 and did not requeue"
 
-  # The uninterrupted reference first, on 1 rank x 2 threads: its wall time tells when
-  # the resumable run will be about a third done, whatever the speed of this machine.
+  # The uninterrupted reference first, on 1 rank x 2 threads: its wall time sets when to
+  # interrupt the resumable run (a sixth of it, at least 1.5 s), so the signal lands
+  # after simorch's setup and well before its end even if the machine's load changes
+  # severalfold between the two runs.
   local reference job
   reference=$(OUT=reference.h5 sbatch --parsable --ntasks=1 --cpus-per-task=2 --time=5 \
     --output=reference.out "$jobs_dir/run.sbatch" study_long.yaml)
   expect_success "$reference" "run.sbatch reference"
   local wall_s delay_s
   wall_s=$("${checker[@]}" wall reference.h5)
-  delay_s=$(awk -v w="$wall_s" 'BEGIN { d = w / 3; printf "%.1f", d < 1 ? 1 : d }')
+  delay_s=$(awk -v w="$wall_s" 'BEGIN { d = w / 6; printf "%.1f", d < 1.5 ? 1.5 : d }')
   echo "reference run took $wall_s s; interrupting the resumable run after $delay_s s"
 
   # Two ranks, so mpirun has to pass the signal on to every rank.
@@ -204,7 +206,7 @@ test_resumable() {
   expect_success "$job" "resumable.sbatch after requeue"
 
   grep -q 'simorch exited with 75' resumable.out || fail "the first run did not exit 75"
-  grep -q 'requeued job' resumable.out || fail "the job did not report its requeue"
+  grep -q 'requeueing job' resumable.out || fail "the job did not report its requeue"
   grep -q 'restart 1:.*--resume' resumable.out || fail "the requeued job did not resume (SLURM_RESTART_COUNT=1, --resume)"
   grep -q 'restart 2' resumable.out && fail "the finished study requeued again"
   [[ "$(job_field "$job" Restarts)" == 1 ]] || fail "job $job restarted $(job_field "$job" Restarts) times, expected 1"
@@ -222,6 +224,29 @@ test_resumable() {
   "${checker[@]}" complete long.h5 --tasks "$tasks" --ranks 2 --threads 1
   "${checker[@]}" complete reference.h5 --tasks "$tasks" --ranks 1 --threads 2
   "${checker[@]}" same reference.h5 long.h5
+
+  # Where requeueing is refused (here: --no-requeue), the job resubmits itself instead,
+  # with the same layout and output file, and the new job resumes.
+  local first second
+  first=$(OUT=resubmitted.h5 sbatch --parsable --no-requeue --ntasks=2 --cpus-per-task=1 --time=5 \
+    --output=resubmit.out "$jobs_dir/resumable.sbatch" study_long.yaml)
+  wait_job_state "$first" RUNNING
+  deadline=$((SECONDS + 60))
+  until grep -q 'restart 0' resubmit.out 2>/dev/null && [[ -e resubmitted.h5 ]]; do
+    ((SECONDS < deadline)) || fail "job $first did not start simorch within 60 s"
+    sleep 0.1
+  done
+  sleep "$delay_s"
+  scancel --signal=USR1 --batch "$first"
+  expect_success "$first" "resumable.sbatch --no-requeue, interrupted"
+  second=$(sed -n 's/^resumable.sbatch: submitted job \([0-9]*\).*/\1/p' resubmit.out)
+  [[ -n "$second" ]] || fail "job $first did not resubmit itself"
+  expect_success "$second" "resumable.sbatch resubmitted by job $first"
+  grep -q "job $second restart 1: 2 ranks x 1 threads.*--resume" resubmit.out ||
+    fail "the resubmitted job did not resume on the same layout in the same output file"
+  [[ "$("${checker[@]}" segments resubmitted.h5 | wc -l)" -eq 2 ]] ||
+    fail "expected 2 run segments in resubmitted.h5"
+  "${checker[@]}" same reference.h5 resubmitted.h5
 }
 
 test_strong() {
