@@ -59,7 +59,6 @@ void ProgressPrinter::update(const DispatchProgress& p) {
                format_line(p, num_tasks_, done_before_));
     if (p.is_final) fmt::print(out_, "\n");
     std::fflush(out_);
-    has_drawn_ = true;
     last_print_s_ = p.elapsed_s;
     return;
   }

@@ -30,7 +30,6 @@ class ProgressPrinter {
   std::uint64_t done_before_;
   double line_interval_s_;
   double last_print_s_ = -1;
-  bool has_drawn_ = false;
 };
 
 }  // namespace simorch::dist
