@@ -87,10 +87,14 @@ void write_metrics(Out out, const RunReport& r) {
 
 void write_threads(Out out, const SegmentTiming& s) {
   if (s.thread_timing.size() <= thread_rows_shown) {
-    fmt::format_to(out, "  {:>6} {:>6} {:>10} {:>10}\n", "rank", "thread", "tasks", "busy_s");
+    // ms/task exposes a thread that shares its core: busy_s is wall time spent in tasks,
+    // so a descheduled thread takes longer per task than its siblings.
+    fmt::format_to(out, "  {:>6} {:>6} {:>10} {:>10} {:>10}\n", "rank", "thread", "tasks", "busy_s",
+                   "ms/task");
     for (const ThreadTiming& t : s.thread_timing)
-      fmt::format_to(out, "  {:>6} {:>6} {:>10} {:>10}\n", t.rank, t.thread, t.tasks,
-                     num(t.busy_s));
+      fmt::format_to(
+          out, "  {:>6} {:>6} {:>10} {:>10} {:>10}\n", t.rank, t.thread, t.tasks, num(t.busy_s),
+          t.tasks == 0 ? std::string("-") : num(1e3 * t.busy_s / static_cast<double>(t.tasks)));
     return;
   }
   std::vector<double> busy;

@@ -120,7 +120,7 @@ TEST(RunReport, text_shows_every_section) {
   for (const char* part :
        {"controller classical_smc", "integrator rk4", "completed", "Success rate  6 of 10",
         "Wilson", "settling_time", "node-b", "load imbalance 1.125", "utilisation 0.8",
-        "Amdahl prediction", "1024", "dp45 step fell below"})
+        "Amdahl prediction", "1024", "dp45 step fell below", "ms/task"})
     EXPECT_TRUE(contains(text, part)) << "missing '" << part << "' in\n" << text;
   EXPECT_FALSE(contains(text, "PARTIAL"));
 }
