@@ -55,3 +55,13 @@ if [[ $code -ne 2 ]] || ! grep -q "different study" "$tmp/err"; then
   echo "FAIL: mixed studies gave exit $code: $(cat "$tmp/err")"; exit 1
 fi
 echo "ok: mixed studies refused (exit 2)"
+
+# A file that is not a batch file: exit 2 and a message naming it.
+set +e
+"$src/scripts/plot" run "$tmp/other.yaml" -o "$tmp/bad" 2>"$tmp/err"
+code=$?
+set -e
+if [[ $code -ne 2 ]] || ! grep -q "other.yaml: cannot open as HDF5" "$tmp/err"; then
+  echo "FAIL: a YAML file given to plot run gave exit $code: $(cat "$tmp/err")"; exit 1
+fi
+echo "ok: non-HDF5 input refused (exit 2)"
