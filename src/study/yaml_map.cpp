@@ -25,7 +25,10 @@ std::string describe(const YAML::Node& node) {
     text = node.Scalar();
   } else {
     YAML::Emitter out;
-    out << YAML::Flow << node;
+    // Block-style input would print over several lines; flow style fits on one.
+    out.SetSeqFormat(YAML::Flow);
+    out.SetMapFormat(YAML::Flow);
+    out << node;
     text = out.c_str();
   }
   // Error messages are one line (style.md), whatever the YAML looked like.

@@ -234,3 +234,19 @@ TEST(InitialStateKindNames, read_back_as_the_same_distribution) {
 
 }  // namespace
 }  // namespace simorch
+
+namespace simorch {
+namespace {
+
+TEST(ParseStudy, block_style_values_are_shown_on_one_line_in_errors) {
+  try {
+    (void)test::parse("simulation:\n  initial_state:\n    - 0\n    - 0.05\n    - -0.03\n");
+    FAIL() << "accepted 3 numbers";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key_path(), "simulation.initial_state");
+    EXPECT_EQ(e.value(), "[0, 0.05, -0.03]");
+  }
+}
+
+}  // namespace
+}  // namespace simorch
