@@ -87,6 +87,13 @@ class CountingSink : public simorch::dist::ResultSink {
   simorch::BatchWriter* writer_;
 };
 
+double thread_cpu_s() {
+  rusage usage{};
+  getrusage(RUSAGE_THREAD, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+}
+
 Settings parse(int argc, char** argv, bool& is_smoke) {
   Settings s;
   for (int i = 1; i < argc; ++i) {
@@ -198,8 +205,11 @@ int main(int argc, char** argv) {
     for (double& v : out.control) v = summary.ise;
     return summary;
   };
+  // CPU time of this (the communication) thread: it must sleep, not spin, while the pool works.
+  const double main_cpu_before_s = thread_cpu_s();
   const auto outcome = simorch::dist::run_dispatch(
       {{0, s.tasks}}, session.rank() == 0 ? &sink : nullptr, task, options);
+  const double main_cpu_s = thread_cpu_s() - main_cpu_before_s;
   if (session.rank() != 0) return outcome.exit_code;
   if (writer) {
     simorch::SegmentTiming timing;
@@ -221,12 +231,15 @@ int main(int argc, char** argv) {
   std::printf(
       "bench_dist ranks=%d threads=%d tasks=%llu task_us=%g iterations=%llu samples=%lld "
       "wall_s=%.4f "
-      "tasks_per_s=%.0f utilisation=%.4f rank0_comm_s=%.4f rank0_maxrss_kb=%ld rows=%llu\n",
+      "tasks_per_s=%.0f utilisation=%.4f busy_per_task_us=%.2f rank0_comm_s=%.4f "
+      "rank0_main_cpu_s=%.4f "
+      "rank0_maxrss_kb=%ld rows=%llu\n",
       outcome.ranks, s.threads, static_cast<unsigned long long>(s.tasks), s.task_us,
       static_cast<unsigned long long>(iterations), static_cast<long long>(s.samples), wall_s,
       static_cast<double>(s.tasks) / wall_s, busy_s / (outcome.total_threads * wall_s),
-      outcome.rank_timing.empty() ? 0.0 : outcome.rank_timing[0].comm_s, usage.ru_maxrss,
-      static_cast<unsigned long long>(sink.rows));
+      1e6 * busy_s / static_cast<double>(s.tasks),
+      outcome.rank_timing.empty() ? 0.0 : outcome.rank_timing[0].comm_s, main_cpu_s,
+      usage.ru_maxrss, static_cast<unsigned long long>(sink.rows));
   if (sink.rows != s.tasks || outcome.exit_code != 0) {
     std::fprintf(stderr, "bench_dist: %llu of %llu rows arrived, exit code %d\n",
                  static_cast<unsigned long long>(sink.rows),
