@@ -127,12 +127,16 @@ ResultsPayload decode_results(std::span<const std::byte> payload) {
   out.summaries.resize(count);
   out.states.resize(count * k * 6);
   out.controls.resize(count * k);
-  std::memcpy(out.summaries.data(), r.take(count * sizeof(TaskSummary)),
-              count * sizeof(TaskSummary));
-  std::memcpy(out.states.data(), r.take(out.states.size() * sizeof(double)),
-              out.states.size() * sizeof(double));
-  std::memcpy(out.controls.data(), r.take(out.controls.size() * sizeof(double)),
-              out.controls.size() * sizeof(double));
+  // memcpy from/to the null data() of an empty vector is undefined even for 0 bytes.
+  auto copy_into = [&](void* to, std::size_t size) {
+    const std::byte* from = r.take(size);
+    if (size > 0) {
+      std::memcpy(to, from, size);
+    }
+  };
+  copy_into(out.summaries.data(), count * sizeof(TaskSummary));
+  copy_into(out.states.data(), out.states.size() * sizeof(double));
+  copy_into(out.controls.data(), out.controls.size() * sizeof(double));
   return out;
 }
 

@@ -9,6 +9,16 @@
 
 #include <fstream>
 
+#if defined(__SANITIZE_ADDRESS__)
+// HDF5 1.10 cannot free a file whose close failed on the full disk (DiskFull below): it
+// drops the half-closed file's buffers, some of them recycled from its free lists and so
+// allocated by earlier tests. That is HDF5's leak, not simorch's; simorch's own handles
+// stay referenced by HDF5's identifier tables and would never show up here anyway.
+extern "C" const char* __lsan_default_suppressions() {
+  return "leak:libhdf5_serial.so\n";
+}
+#endif
+
 #include "io_test_util.hpp"
 #include "simorch/h5/attribute.hpp"
 #include "simorch/h5/error.hpp"

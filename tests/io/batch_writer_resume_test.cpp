@@ -150,8 +150,21 @@ TEST_F(Resume, kill_at_random_moments_never_loses_or_duplicates_a_task) {
         ::_exit(3);
       }
     }
-    // Somewhere inside creation, a journal append, an HDF5 write or a checkpoint.
-    const auto delay = std::chrono::microseconds(2000 + rng() % 110000);
+    // Odd trials first wait (bounded) until results are being journaled, so that some
+    // kills surely land mid-run however slow the machine; even trials may also hit the
+    // file's creation. Then: inside a journal append, an HDF5 write or a checkpoint.
+    if (trial % 2 == 1) {
+      for (int i = 0; i < 5000; ++i) {
+        std::error_code size_error;
+        if (std::filesystem::file_size(dir_ / "batch.h5.journal", size_error) > 20000 &&
+            !size_error) {
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    }
+    const auto delay =
+        std::chrono::microseconds(trial % 2 == 1 ? 1000 + rng() % 25000 : 2000 + rng() % 110000);
     std::this_thread::sleep_for(delay);
     ::kill(pid, SIGKILL);
     int status = 0;
