@@ -109,10 +109,13 @@ int run_on_all_ranks(const RunArguments& args, double start_unix_s) {
         printer->update(p);
       };
     }
+    if (is_root) {
+      options.on_warning = [](const std::string& warning) {
+        fmt::print(stderr, "simorch: warning: {}\n", warning);
+      };
+    }
     const dist::RunReport report = dist::run_study(study, options);
     if (is_root) {
-      for (const auto& warning : report.warnings)
-        fmt::print(stderr, "simorch: warning: {}\n", warning);
       if (!args.is_quiet || report.exit_code != 0) {
         std::fputs(dist::format_summary(report).c_str(), report.exit_code == 0 ? stdout : stderr);
       }

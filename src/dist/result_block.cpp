@@ -28,8 +28,8 @@ ResultBlock::ResultBlock(std::uint64_t num_slots, std::int64_t samples_per_task)
     : num_bytes_(bytes_for(num_slots, samples_per_task)) {
   data_ = std::make_unique_for_overwrite<std::byte[]>(num_bytes_);
   new (data_.get()) WorkerHeader{WorkerEvent::results, 0, num_slots, samples_per_task};
-  auto* summaries = new (data_.get() + sizeof(WorkerHeader)) TaskSummary[num_slots];
-  (void)summaries;
+  std::uninitialized_default_construct_n(
+      reinterpret_cast<TaskSummary*>(data_.get() + sizeof(WorkerHeader)), num_slots);
   // NaN marks samples a task never reached (SequentialOrchestrator's convention).
   const std::size_t n_doubles = num_slots * slot_doubles(samples_per_task);
   double* first = state_data();

@@ -74,13 +74,20 @@ RunReport run_study(const Study& study, const RunOptions& options) {
   report.num_tasks = study.num_tasks();
   const RankCores cores = query_rank_cores();
   report.threads = resolve_threads(study, options, cores);
-  int is_overbooked = report.threads > cores.affinity_cores ? 1 : 0;
+  // Threads beyond the cores a rank is bound to share those cores: worth one warning.
+  const int is_overbooked_here = report.threads > cores.affinity_cores ? 1 : 0;
+  int is_overbooked = is_overbooked_here;
   boost::mpi::all_reduce(world, boost::mpi::inplace(is_overbooked), boost::mpi::maximum<int>());
   if (is_root && is_overbooked) {
-    report.warnings.push_back(fmt::format(
-        "a rank runs more threads than the cores it is bound to ({} > {}), so its threads share "
-        "cores; start with `mpirun --map-by slot:PE=<threads>` or `--bind-to none`",
-        report.threads, cores.affinity_cores));
+    const std::string where =
+        is_overbooked_here ? fmt::format("rank 0 runs {} threads on {} core{}", report.threads,
+                                         cores.affinity_cores, cores.affinity_cores == 1 ? "" : "s")
+                           : std::string("a rank runs more threads than the cores it is bound to");
+    report.warnings.push_back(
+        where +
+        ", so its threads share cores; start with `mpirun --map-by slot:PE=<threads>` "
+        "or `--bind-to none`");
+    if (options.on_warning) options.on_warning(report.warnings.back());
   }
 
   std::unique_ptr<BatchWriter> writer;

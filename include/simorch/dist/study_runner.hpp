@@ -22,6 +22,8 @@ struct RunOptions {
   std::uint64_t max_chunk = 0;       ///< 0: execution.max_chunk
   double command_start_unix_s = 0;   ///< when the command started (for setup_s); 0: now
   std::function<void(const DispatchProgress&)> on_progress;  ///< rank 0; may be empty
+  /// Rank 0, before dispatch: a warning worth showing at once (also kept in RunReport).
+  std::function<void(const std::string&)> on_warning;
 };
 
 /// What a run did. Fields marked "rank 0" are only meaningful there.
