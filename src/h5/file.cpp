@@ -2,6 +2,7 @@
 
 #include <hdf5.h>
 
+#include <cstdlib>
 #include <string>
 #include <system_error>
 
@@ -17,6 +18,29 @@ void set_format(hid_t fapl, const std::string& file) {
                 [] { return "set file format"; });
 }
 
+// HDF5 reads HDF5_USE_FILE_LOCKING once, when the library starts; reading it at every
+// open makes the variable mean the same thing whenever it is set (and testable).
+// Values as HDF5 documents them: FALSE/0 off, BEST_EFFORT on but ignored where the
+// file system has no locks, TRUE/1 on.
+void set_locking(hid_t fapl, const std::string& file) {
+  const char* value = std::getenv("HDF5_USE_FILE_LOCKING");
+  if (value == nullptr) {
+    return;
+  }
+  const std::string v(value);
+  hbool_t use = 1;
+  hbool_t ignore_when_disabled = 0;
+  if (v == "FALSE" || v == "0") {
+    use = 0;
+  } else if (v == "BEST_EFFORT") {
+    ignore_when_disabled = 1;
+  } else if (v != "TRUE" && v != "1") {
+    return;  // HDF5 ignores other values too
+  }
+  detail::check(H5Pset_file_locking(fapl, use, ignore_when_disabled), file,
+                [] { return "set file locking"; });
+}
+
 }  // namespace
 
 File::File(Id id, const std::filesystem::path& path) : Group(id, path.string()), path_(path) {}
@@ -26,6 +50,7 @@ File File::create(const std::filesystem::path& path, bool overwrite) {
   const std::string name = path.string();
   detail::PropList fapl(H5P_FILE_ACCESS);
   set_format(fapl.id(), name);
+  set_locking(fapl.id(), name);
   const hid_t id =
       H5Fcreate(name.c_str(), overwrite ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT, fapl.id());
   // A missing or read-only folder, or an existing file, is the user's to fix (bad input).
@@ -43,6 +68,7 @@ File File::open(const std::filesystem::path& path, FileAccess access) {
   }
   detail::PropList fapl(H5P_FILE_ACCESS);
   set_format(fapl.id(), name);
+  set_locking(fapl.id(), name);
   const hid_t id = H5Fopen(
       name.c_str(), access == FileAccess::read_write ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl.id());
   detail::check_id(
