@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Resume after the ways a cluster job dies, through the real `mpirun … simorch run`:
+#   kill_resume_test.sh kill9      whole job SIGKILLed at 12 moments spread over the run
+#                                  (during setup, early, while trajectories stream, near the
+#                                  end), resumed each time; the final file must equal an
+#                                  uninterrupted run bit for bit, every task exactly once.
+#   kill_resume_test.sh sigterm    SIGTERM to every rank, as SLURM signals the tasks of a
+#                                  step at its time limit: exit 75 within stop_timeout_s +
+#                                  margin, no task lost, resume completes identically.
+# (SIGTERM to mpirun itself also stops the ranks gracefully, but mpirun then exits with
+# its own code 1: docs/resume.md.)
+# Environment (tests/resume/CMakeLists.txt): SIMORCH_EXE, MPIEXEC, WORKDIR.
+set -euo pipefail
+if [[ "${1:-}" == "--help" || $# -ne 1 ]]; then
+  echo "usage: kill_resume_test.sh kill9|sigterm"
+  exit 0
+fi
+case_name=$1
+here=$(cd "$(dirname "$0")" && pwd)
+simorch=${SIMORCH_EXE:?SIMORCH_EXE must name the simorch program}
+mpiexec=${MPIEXEC:-mpiexec}
+work=${WORKDIR:-$(mktemp -d)}
+compare_py="$here/../dist/compare_batches.py"
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+cp "$here/kill_study.yaml" study.yaml
+
+fail() { echo "FAIL: $*"; exit 1; }
+python=""
+for candidate in /usr/bin/python3 python3; do
+  if command -v "$candidate" >/dev/null && "$candidate" -c "import h5py, numpy" 2>/dev/null; then
+    python=$candidate
+    break
+  fi
+done
+[[ -n "$python" ]] || fail "no python3 with h5py and numpy (apt-get install python3-h5py)"
+
+num_tasks=8000
+samples=101
+# Journal bytes per finished task: the summary record plus 7 doubles per trajectory sample.
+bytes_per_task=$((256 + samples * 7 * 8))
+
+# Starts the job in its own session so that the whole job (mpirun and every rank) can be
+# signalled at once; sets $job to the session leader's pid. Like a requeued job script, it
+# resumes when an earlier attempt left the file or its journal, and starts afresh otherwise.
+start_job() {
+  local mode=()
+  [[ -e killed.h5 || -e killed.h5.journal ]] && mode=(--resume)
+  setsid "$mpiexec" -n 2 --oversubscribe "$simorch" run study.yaml -o killed.h5 --threads 1 \
+    -q "${mode[@]}" >>job.log 2>&1 &
+  job=$!
+}
+# Signals the ranks only (mpirun's children), as SLURM signals the tasks of a step.
+signal_ranks() { pkill "-$1" -P "$job" 2>/dev/null || true; }
+# Signals every process of the job's session: Open MPI puts ranks in process groups of their
+# own, so a process-group kill would miss them.
+signal_job() { pkill "-$1" -s "$job" 2>/dev/null || true; }
+# Waits (bounded) for the job and every process of its session; sets $code.
+wait_job() {
+  local limit_s=$1
+  for _ in $(seq $((limit_s * 20))); do
+    if ! kill -0 "$job" 2>/dev/null && ! pgrep -s "$job" >/dev/null; then
+      code=0
+      wait "$job" || code=$?
+      return 0
+    fi
+    sleep 0.05
+  done
+  signal_job KILL
+  fail "job still running after ${limit_s} s (hang)"
+}
+journal_bytes() { stat -c %s killed.h5.journal 2>/dev/null || echo 0; }
+tasks_done() {
+  "$python" - <<'PY'
+import h5py
+with h5py.File("killed.h5", "r") as f:
+    print(int((f["/results/status"][()] != 0).sum()))
+PY
+}
+
+"$mpiexec" -n 2 --oversubscribe "$simorch" run study.yaml -o reference.h5 --threads 1 -q ||
+  fail "uninterrupted reference run failed"
+
+case $case_name in
+kill9)
+  # Kill points as fractions of the whole study's journal; 0 means during setup.
+  fractions=(0 0.02 0.08 0.15 0.25 0.35 0.45 0.55 0.65 0.75 0.85 0.95)
+  kills=0
+  for fraction in "${fractions[@]}"; do
+    target=$("$python" -c "print(int($fraction * $num_tasks * $bytes_per_task))")
+    start_job
+    if [[ "$fraction" == 0 ]]; then
+      sleep 0.3
+    else
+      # At least one more result block than before this attempt, so each kill lands in a
+      # different part of the run even when a target was already passed.
+      floor=$(($(journal_bytes) + 1))
+      ((target > floor)) || target=$floor
+      for _ in $(seq 600); do  # bounded: 30 s
+        (($(journal_bytes) >= target)) && break
+        kill -0 "$job" 2>/dev/null || break
+        sleep 0.05
+      done
+    fi
+    if ! kill -0 "$job" 2>/dev/null; then
+      wait "$job" || true
+      fail "the job ended before the kill at fraction $fraction"
+    fi
+    signal_job KILL
+    wait_job 30
+    [[ "$code" -ne 0 ]] || fail "a SIGKILLed job exited 0"
+    kills=$((kills + 1))
+    echo "kill $kills at fraction $fraction: journal $(journal_bytes) bytes"
+  done
+  ((kills >= 10)) || fail "only $kills kills"
+  # Finish: one resume must complete what the kills left.
+  start_job
+  wait_job 120
+  [[ "$code" -eq 0 ]] || { tail -5 job.log; fail "final resume exited $code"; }
+  [[ ! -e killed.h5.journal ]] || fail "journal left behind after completion"
+  "$python" "$compare_py" reference.h5 killed.h5 || fail "resumed file differs from the uninterrupted run"
+  echo "tasks done: $(tasks_done) of $num_tasks after $kills kills"
+  ;;
+
+sigterm)
+  start_job
+  for _ in $(seq 600); do
+    (($(journal_bytes) >= num_tasks * bytes_per_task / 3)) && break
+    sleep 0.05
+  done
+  kill -0 "$job" 2>/dev/null || fail "the job ended before the signal"
+  signalled=$(date +%s.%N)
+  signal_ranks TERM
+  wait_job 30
+  elapsed=$("$python" -c "print(f'{$(date +%s.%N) - $signalled:.2f}')")
+  [[ "$code" -eq 75 ]] || { tail -5 job.log; fail "SIGTERM: exit code $code, expected 75"; }
+  # stop_timeout_s is 5 in the study; allow 3 s for MPI finalize and process exit.
+  "$python" -c "import sys; sys.exit(0 if $elapsed <= 8 else 1)" ||
+    fail "SIGTERM: stopped after $elapsed s, bound is 8 s"
+  done_before=$(tasks_done)
+  ((done_before > 0 && done_before < num_tasks)) || fail "interrupted file has $done_before tasks done"
+  "$python" "$compare_py" --allow-pending killed.h5 || fail "interrupted file is not readable"
+  start_job
+  wait_job 120
+  [[ "$code" -eq 0 ]] || fail "resume after SIGTERM exited $code"
+  "$python" "$compare_py" reference.h5 killed.h5 || fail "resumed file differs from the uninterrupted run"
+  echo "SIGTERM: exit 75 after $elapsed s with $done_before tasks kept"
+  ;;
+
+*)
+  fail "unknown case $case_name"
+  ;;
+esac
+echo "PASS $case_name"
