@@ -27,10 +27,10 @@ done
 fail() { echo "FAIL: $*"; exit 1; }
 run() {  # run NP [mpiexec args...] -- simorch args...
   local np=$1; shift
-  local launcher=()
-  while [[ $1 != -- ]]; do launcher+=("$1"); shift; done
+  local mpiexec_args=()
+  while [[ $1 != -- ]]; do mpiexec_args+=("$1"); shift; done
   shift
-  "$mpiexec" -n "$np" --oversubscribe "${launcher[@]}" "$simorch" run "$@"
+  "$mpiexec" -n "$np" --oversubscribe "${mpiexec_args[@]}" "$simorch" run "$@"
 }
 start_in_background() {  # like run, without waiting; sets $launcher to mpirun's pid
   local np=$1; shift
@@ -49,8 +49,8 @@ long_study() {
 }
 # Rank R's pid among mpirun's children (Open MPI starts local ranks as its children).
 rank_pid() {
-  local launcher=$1 rank=$2 pid
-  for pid in $(pgrep -P "$launcher"); do
+  local parent=$1 rank=$2 pid
+  for pid in $(pgrep -P "$parent"); do
     if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$rank"; then
       echo "$pid"
       return 0
