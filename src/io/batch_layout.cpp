@@ -288,23 +288,30 @@ BatchLayout::BatchLayout(h5::File file, const Study& study)
       t_rank_(rank_type()),
       t_thread_(thread_type()),
       t_error_(error_type()) {
-  status_ = file_.open_dataset("/results/status");
-  success_ = file_.open_dataset("/results/success");
+  // HDF5 gives every dataset a 1 MiB chunk cache by default: with ~25 row datasets that is
+  // ~25 MiB that fills up only on large studies, so rank 0's memory would grow with the
+  // number of tasks. Two chunks per dataset are enough for blocks arriving out of order.
+  const auto rows = [this](const char* path, std::size_t row_bytes) {
+    return file_.open_dataset(path, 2 * rows_per_chunk * row_bytes);
+  };
+  status_ = rows("/results/status", sizeof(std::int8_t));
+  success_ = rows("/results/success", sizeof(std::uint8_t));
   for (std::size_t i = 0; i < metrics_.size(); ++i) {
-    metrics_[i] = file_.open_dataset("/results/" + std::string(summary_metric_names[i]));
+    metrics_[i] =
+        rows(("/results/" + std::string(summary_metric_names[i])).c_str(), sizeof(double));
   }
-  final_state_ = file_.open_dataset("/results/final_state");
-  steps_ = file_.open_dataset("/results/steps");
-  integrator_steps_ = file_.open_dataset("/results/integrator_steps");
-  rejected_steps_ = file_.open_dataset("/results/rejected_steps");
-  rank_ = file_.open_dataset("/results/rank");
-  thread_ = file_.open_dataset("/results/thread");
-  wall_time_ = file_.open_dataset("/results/wall_time_s");
-  message_ = file_.open_dataset("/results/message");
+  final_state_ = rows("/results/final_state", 6 * sizeof(double));
+  steps_ = rows("/results/steps", sizeof(std::int64_t));
+  integrator_steps_ = rows("/results/integrator_steps", sizeof(std::int64_t));
+  rejected_steps_ = rows("/results/rejected_steps", sizeof(std::int64_t));
+  rank_ = rows("/results/rank", sizeof(std::int32_t));
+  thread_ = rows("/results/thread", sizeof(std::int32_t));
+  wall_time_ = rows("/results/wall_time_s", sizeof(double));
+  message_ = rows("/results/message", TaskSummary::message_capacity);
   errors_ = file_.open_dataset("/results/errors");
-  initial_state_ = file_.open_dataset("/tasks/initial_state");
+  initial_state_ = rows("/tasks/initial_state", 6 * sizeof(double));
   if (has_params_) {
-    params_ = file_.open_dataset("/tasks/params");
+    params_ = rows("/tasks/params", DipParams::count * sizeof(double));
   }
   if (num_samples_ > 0) {
     // Out-of-order runs touch trajectory chunks partially: keep a few in the cache so a
