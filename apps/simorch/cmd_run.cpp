@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -184,13 +185,21 @@ const CommandRegistration run_command(10, [](CLI::App& app) {
     quiet_parse->end();
     const double start_unix_s = unix_now();
     int code = exit_code::success;
-    try {
-      code = run_on_all_ranks(*args, start_unix_s);
-    } catch (const std::exception& e) {
-      // MpiSession could not start (e.g. no MPI_THREAD_FUNNELED): every rank says so.
-      fmt::print(stderr, "simorch: error: {}\n", e.what());
-      code = exit_code::runtime_failure;
+    {
+      // Outermost scope: the handlers stay installed through MPI_Finalize, where a rank
+      // may wait for the others; a default action there would kill a finished rank.
+      dist::StopSignalScope signals;
+      try {
+        code = run_on_all_ranks(*args, start_unix_s);
+      } catch (const std::exception& e) {
+        // MpiSession could not start (e.g. no MPI_THREAD_FUNNELED): every rank says so.
+        fmt::print(stderr, "simorch: error: {}\n", e.what());
+        code = exit_code::runtime_failure;
+      }
     }
+    // The run is over: a stop request arriving now (SLURM's warning racing the last task)
+    // has nothing left to stop and must not turn the exit code into a signal death.
+    for (const int signal_number : {SIGTERM, SIGINT, SIGUSR1}) std::signal(signal_number, SIG_IGN);
     // MPI is finalised here (MpiSession is gone): now the exit code may unwind main().
     if (code != exit_code::success) throw ExitRequest{code};
   });
