@@ -1,8 +1,8 @@
 // simorch: Monte Carlo studies of a controlled double inverted pendulum.
 // Maps every error to a one-line message and the exit codes of style.md.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <exception>
@@ -35,8 +35,9 @@ void add_registered_commands(CLI::App& app) {
 
 int main(int argc, char** argv) {
   using namespace simorch;
-  CLI::App app{"simorch: Monte Carlo studies of a controlled double inverted pendulum,\n"
-               "from one core to many nodes (mpirun -np N simorch run study.yaml)."};
+  CLI::App app{
+      "simorch: Monte Carlo studies of a controlled double inverted pendulum,\n"
+      "from one core to many nodes (mpirun -np N simorch run study.yaml)."};
   app.set_version_flag("--version", std::string("simorch ") + simorch::version);
   app.require_subcommand(0, 1);
   cli::add_registered_commands(app);

@@ -26,9 +26,9 @@ struct DipParams {
   static constexpr std::size_t count = 13;
   /// Parameter names in declaration order (study keys, /tasks/params columns).
   static constexpr std::array<std::string_view, count> names = {
-      "cart_mass",         "pendulum1_mass",    "pendulum2_mass", "pendulum1_length",
-      "pendulum2_length",  "pendulum1_com",     "pendulum2_com",  "pendulum1_inertia",
-      "pendulum2_inertia", "gravity",           "cart_friction",  "joint1_friction",
+      "cart_mass",         "pendulum1_mass", "pendulum2_mass", "pendulum1_length",
+      "pendulum2_length",  "pendulum1_com",  "pendulum2_com",  "pendulum1_inertia",
+      "pendulum2_inertia", "gravity",        "cart_friction",  "joint1_friction",
       "joint2_friction"};
 
   /// Parameter i in `names` order.

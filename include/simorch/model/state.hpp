@@ -8,7 +8,14 @@ namespace simorch {
 using State = Eigen::Matrix<double, 6, 1>;
 
 /// Index of each component in State.
-enum StateIndex : Eigen::Index { x = 0, theta1 = 1, theta2 = 2, x_dot = 3, theta1_dot = 4, theta2_dot = 5 };
+enum StateIndex : Eigen::Index {
+  x = 0,
+  theta1 = 1,
+  theta2 = 2,
+  x_dot = 3,
+  theta1_dot = 4,
+  theta2_dot = 5
+};
 
 /// Names of the state components, in State order (HDF5 attributes, CSV headers).
 inline constexpr const char* state_names[6] = {"x",     "theta1",     "theta2",

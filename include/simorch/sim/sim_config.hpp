@@ -9,9 +9,9 @@ namespace simorch {
 
 /// Limits beyond which a task stops with status out_of_bounds.
 struct StateBounds {
-  double max_abs_x = 10.0;          ///< cart position [m]
+  double max_abs_x = 10.0;                   ///< cart position [m]
   double max_abs_theta = 3.141592653589793;  ///< either link angle [rad] (π: fell over)
-  double max_abs_velocity = 1e3;    ///< any velocity component
+  double max_abs_velocity = 1e3;             ///< any velocity component
 };
 
 /// How every task of a study is simulated (all but the per-task initial state and

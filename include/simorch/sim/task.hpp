@@ -39,19 +39,19 @@ struct TaskSummary {
   double itae = 0;            ///< ∫ t·(|θ1| + |θ2|) dt
   double max_abs_theta1 = 0;  ///< max |θ1| [rad]
   double max_abs_theta2 = 0;
-  double max_abs_x = 0;  ///< max |x| [m]
-  double max_abs_u = 0;  ///< max |u| [N]
+  double max_abs_x = 0;       ///< max |x| [m]
+  double max_abs_u = 0;       ///< max |u| [N]
   double control_energy = 0;  ///< ∫ u² dt
-  double settling_time = 0;   ///< first time after which |θ1|,|θ2| stay ≤ tolerance; NaN if never
+  double settling_time = 0;  ///< first time after which |θ1|,|θ2| stay ≤ tolerance; NaN if never
   double final_state[6] = {};
   double wall_time_s = 0;  ///< compute time of this task (not part of the bitwise results)
-  std::int64_t steps = 0;           ///< control periods simulated
+  std::int64_t steps = 0;  ///< control periods simulated
   std::int64_t integrator_steps = 0;  ///< accepted integrator steps
   std::int64_t rejected_steps = 0;    ///< dp45 rejected steps
-  std::int32_t rank = -1;    ///< MPI rank that ran it (not part of the bitwise results)
-  std::int32_t thread = -1;  ///< pool thread that ran it (not part of the bitwise results)
+  std::int32_t rank = -1;             ///< MPI rank that ran it (not part of the bitwise results)
+  std::int32_t thread = -1;           ///< pool thread that ran it (not part of the bitwise results)
   TaskStatus status = TaskStatus::pending;
-  std::uint8_t success = 0;  ///< completed and settled
+  std::uint8_t success = 0;             ///< completed and settled
   char message[message_capacity] = {};  ///< NUL-terminated reason for error statuses
 };
 static_assert(std::is_trivially_copyable_v<TaskSummary>);

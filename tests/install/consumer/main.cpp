@@ -1,11 +1,10 @@
 // Uses an installed simorch the way a downstream program would: one call runs a batch of
 // closed-loop simulations on a thread pool. Exit code 0 only if the results make sense.
-#include <simorch/parallel/parallel_orchestrator.hpp>
-#include <simorch/version.hpp>
-
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <simorch/parallel/parallel_orchestrator.hpp>
+#include <simorch/version.hpp>
 #include <vector>
 
 namespace {
