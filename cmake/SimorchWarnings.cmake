@@ -7,3 +7,8 @@ target_compile_options(simorch_warnings INTERFACE
 if(SIMORCH_WARNINGS_AS_ERRORS)
   target_compile_options(simorch_warnings INTERFACE -Werror)
 endif()
+# GCC's -Wmaybe-uninitialized gives false positives once sanitizers instrument the code
+# (seen in Boost.MPI's status.hpp, boost::optional<int>); the Release build keeps it.
+if(SIMORCH_ENABLE_ASAN_UBSAN OR SIMORCH_ENABLE_TSAN)
+  target_compile_options(simorch_warnings INTERFACE -Wno-maybe-uninitialized)
+endif()
