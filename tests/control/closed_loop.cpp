@@ -74,4 +74,24 @@ DipModel nominal_full_plant() {
   return DipModel(ModelKind::full, DipParams{});
 }
 
+ControllerConfig found_config(ControllerKind kind) {
+  ControllerConfig config;
+  config.kind = kind;
+  switch (kind) {
+    case ControllerKind::classical_smc:
+      config.gains = {5.76, -22.8, 222.0, -578.0, 32.6, 3.13};  // [k1, k2, λ1, λ2, K, kd]
+      break;
+    case ControllerKind::sta_smc:
+      config.gains = {32.6, 7.45, 5.76, -22.8, 38.6, 25.3};  // [K1, K2, k1, k2, λ1, λ2]
+      break;
+    case ControllerKind::adaptive_smc:
+      config.gains = {19.7, -51.6, 46.1, 26.0, 2.0};  // [k1, k2, λ1, λ2, γ]
+      break;
+    case ControllerKind::lqr:
+    case ControllerKind::open_loop:
+      break;
+  }
+  return config;
+}
+
 }  // namespace simorch::test

@@ -40,4 +40,8 @@ State tilted_start();
 /// The nominal `full` plant with the default DipParams.
 DipModel nominal_full_plant();
 
+/// A config of `kind` with the gains docs/controllers.md found to stabilise the nominal
+/// `full` plant (found by control_gain_search); lqr and open_loop keep their defaults.
+ControllerConfig found_config(ControllerKind kind);
+
 }  // namespace simorch::test

@@ -3,6 +3,7 @@
 #include <limits>
 #include <string>
 
+#include "closed_loop.hpp"
 #include "simorch/control/controller.hpp"
 #include "simorch/error.hpp"
 
@@ -10,23 +11,7 @@ namespace simorch {
 namespace {
 
 ControllerConfig valid_config(ControllerKind kind) {
-  ControllerConfig config;
-  config.kind = kind;
-  switch (kind) {
-    case ControllerKind::classical_smc:
-      config.gains = {5.76, -22.8, 222.0, -578.0, 32.6, 3.13};
-      break;
-    case ControllerKind::sta_smc:
-      config.gains = {32.6, 7.45, 5.76, -22.8, 38.6, 25.3};
-      break;
-    case ControllerKind::adaptive_smc:
-      config.gains = {19.7, -51.6, 46.1, 26.0, 2.0};
-      break;
-    case ControllerKind::lqr:
-    case ControllerKind::open_loop:
-      break;
-  }
-  return config;
+  return test::found_config(kind);
 }
 
 /// Runs validate() and returns the ConfigError it threw (fails the test if none).

@@ -12,24 +12,8 @@ namespace simorch {
 namespace {
 
 ControllerConfig config_of(ControllerKind kind) {
-  ControllerConfig config;
-  config.kind = kind;
-  switch (kind) {
-    case ControllerKind::classical_smc:
-      config.gains = {5.76, -22.8, 222.0, -578.0, 32.6, 3.13};
-      break;
-    case ControllerKind::sta_smc:
-      config.gains = {32.6, 7.45, 5.76, -22.8, 38.6, 25.3};
-      break;
-    case ControllerKind::adaptive_smc:
-      config.gains = {19.7, -51.6, 46.1, 26.0, 2.0};
-      break;
-    case ControllerKind::lqr:
-      break;
-    case ControllerKind::open_loop:
-      config.sequence = {1.0, -2.0, 400.0, -400.0};
-      break;
-  }
+  ControllerConfig config = test::found_config(kind);
+  if (kind == ControllerKind::open_loop) config.sequence = {1.0, -2.0, 400.0, -400.0};
   return config;
 }
 

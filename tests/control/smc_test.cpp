@@ -19,24 +19,13 @@ namespace simorch {
 namespace {
 
 ControllerConfig found_classical() {
-  ControllerConfig config;
-  config.kind = ControllerKind::classical_smc;
-  config.gains = {5.76, -22.8, 222.0, -578.0, 32.6, 3.13};  // [k1, k2, λ1, λ2, K, kd]
-  return config;
+  return test::found_config(ControllerKind::classical_smc);
 }
-
 ControllerConfig found_sta() {
-  ControllerConfig config;
-  config.kind = ControllerKind::sta_smc;
-  config.gains = {32.6, 7.45, 5.76, -22.8, 38.6, 25.3};  // [K1, K2, k1, k2, λ1, λ2]
-  return config;
+  return test::found_config(ControllerKind::sta_smc);
 }
-
 ControllerConfig found_adaptive() {
-  ControllerConfig config;
-  config.kind = ControllerKind::adaptive_smc;
-  config.gains = {19.7, -51.6, 46.1, 26.0, 2.0};  // [k1, k2, λ1, λ2, γ]
-  return config;
+  return test::found_config(ControllerKind::adaptive_smc);
 }
 
 /// Checks that `config` balances the nominal plant from the tilted start: both angles
