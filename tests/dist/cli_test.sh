@@ -9,22 +9,11 @@ if [[ "${1:-}" == "--help" || $# -ne 1 ]]; then
 fi
 case_name=$1
 here=$(cd "$(dirname "$0")" && pwd)
-simorch=${SIMORCH_EXE:?SIMORCH_EXE must name the simorch program}
-mpiexec=${MPIEXEC:-mpiexec}
-work=${WORKDIR:-$(mktemp -d)}
+# shellcheck source=../support/cli_common.sh
+source "$here/../support/cli_common.sh"
 data="$here/data"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 
-python=""
-for candidate in /usr/bin/python3 python3; do
-  if command -v "$candidate" >/dev/null && "$candidate" -c "import h5py, numpy" 2>/dev/null; then
-    python=$candidate
-    break
-  fi
-done
-[[ -n "$python" ]] || { echo "FAIL: no python3 with h5py and numpy (apt-get install python3-h5py)"; exit 1; }
-
-fail() { echo "FAIL: $*"; exit 1; }
 run() {  # run NP [mpiexec args...] -- simorch args...
   local np=$1; shift
   local mpiexec_args=()

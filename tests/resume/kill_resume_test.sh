@@ -21,9 +21,8 @@ if [[ "${1:-}" == "--help" || $# -ne 1 ]]; then
 fi
 case_name=$1
 here=$(cd "$(dirname "$0")" && pwd)
-simorch=${SIMORCH_EXE:?SIMORCH_EXE must name the simorch program}
-mpiexec=${MPIEXEC:-mpiexec}
-work=${WORKDIR:-$(mktemp -d)}
+# shellcheck source=../support/cli_common.sh
+source "$here/../support/cli_common.sh"
 compare_py="$here/../dist/compare_batches.py"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 cp "$here/kill_study.yaml" study.yaml
@@ -31,16 +30,6 @@ if [[ "$case_name" == late_signal ]]; then
   # Each signalled attempt finishes only its in-flight chunks: a short study completes.
   sed -i 's/samples: 8000/samples: 600/' study.yaml
 fi
-
-fail() { echo "FAIL: $*"; exit 1; }
-python=""
-for candidate in /usr/bin/python3 python3; do
-  if command -v "$candidate" >/dev/null && "$candidate" -c "import h5py, numpy" 2>/dev/null; then
-    python=$candidate
-    break
-  fi
-done
-[[ -n "$python" ]] || fail "no python3 with h5py and numpy (apt-get install python3-h5py)"
 
 num_tasks=8000
 samples=101
