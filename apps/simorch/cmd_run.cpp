@@ -17,12 +17,12 @@
 #include <string>
 
 #include "command_registry.hpp"
-#include "simorch/dist/collective_failure.hpp"
-#include "simorch/dist/mpi_session.hpp"
-#include "simorch/dist/progress.hpp"
-#include "simorch/dist/stop_signal.hpp"
-#include "simorch/dist/study_broadcast.hpp"
-#include "simorch/dist/study_runner.hpp"
+#include "simorch/mpi/collective_failure.hpp"
+#include "simorch/mpi/mpi_session.hpp"
+#include "simorch/mpi/progress.hpp"
+#include "simorch/mpi/stop_signal.hpp"
+#include "simorch/mpi/study_broadcast.hpp"
+#include "simorch/mpi/study_runner.hpp"
 #include "simorch/error.hpp"
 
 namespace simorch::cli {
@@ -80,16 +80,16 @@ double unix_now() {
 
 // Everything that needs MPI; returns the exit code agreed by all ranks.
 int run_on_all_ranks(const RunArguments& args, double start_unix_s) {
-  dist::MpiSession session;
+  mpi::MpiSession session;
   const bool is_root = session.rank() == 0;
-  dist::StopSignalScope signals;  // from the start: a signal during setup stops in order
+  mpi::StopSignalScope signals;  // from the start: a signal during setup stops in order
   try {
-    const Study study = dist::broadcast_study(args.study);
+    const Study study = mpi::broadcast_study(args.study);
     if (is_root) {
       for (const auto& warning : study.warnings)
         fmt::print(stderr, "simorch: warning: {}\n", warning);
     }
-    dist::RunOptions options;
+    mpi::RunOptions options;
     options.output = args.output;
     options.mode = args.is_resume  ? OpenMode::resume
                    : args.is_force ? OpenMode::create_overwrite
@@ -100,9 +100,9 @@ int run_on_all_ranks(const RunArguments& args, double start_unix_s) {
     options.command_start_unix_s = start_unix_s;
     // The printer learns how many tasks were done before once the file is open; until
     // then (setup) nothing is printed.
-    std::optional<dist::ProgressPrinter> printer;
+    std::optional<mpi::ProgressPrinter> printer;
     if (is_root && !args.is_quiet) {
-      options.on_progress = [&printer, &study](const dist::DispatchProgress& p) {
+      options.on_progress = [&printer, &study](const mpi::DispatchProgress& p) {
         if (!printer) {
           const std::uint64_t before = study.num_tasks() - p.total;
           printer.emplace(stderr, isatty(fileno(stderr)) != 0, study.num_tasks(), before);
@@ -115,10 +115,10 @@ int run_on_all_ranks(const RunArguments& args, double start_unix_s) {
         fmt::print(stderr, "simorch: warning: {}\n", warning);
       };
     }
-    const dist::RunReport report = dist::run_study(study, options);
+    const mpi::RunReport report = mpi::run_study(study, options);
     if (is_root) {
       if (!args.is_quiet || report.exit_code != 0) {
-        std::fputs(dist::format_summary(report).c_str(), report.exit_code == 0 ? stdout : stderr);
+        std::fputs(mpi::format_summary(report).c_str(), report.exit_code == 0 ? stdout : stderr);
       }
     }
     if (report.dispatch.is_abandoned) {
@@ -127,17 +127,17 @@ int run_on_all_ranks(const RunArguments& args, double start_unix_s) {
                    "simorch: error: ranks did not finish within execution.stop_timeout_s; "
                    "aborting the job (the file is resumable)\n");
       }
-      dist::abort_all_ranks(report.exit_code);
+      mpi::abort_all_ranks(report.exit_code);
     }
     return report.exit_code;
-  } catch (const dist::CollectiveFailure& failure) {
+  } catch (const mpi::CollectiveFailure& failure) {
     if (is_root) fmt::print(stderr, "simorch: error: {}\n", failure.what());
     return failure.exit_code();
   } catch (const std::exception& e) {
     // Thrown on this rank only: the others wait for it in a collective step, so the only
     // way not to hang is to end the job.
     fmt::print(stderr, "simorch: rank {}: error: {}\n", session.rank(), e.what());
-    dist::abort_all_ranks(exit_code::runtime_failure);
+    mpi::abort_all_ranks(exit_code::runtime_failure);
   }
 }
 
@@ -188,7 +188,7 @@ const CommandRegistration run_command(10, [](CLI::App& app) {
     {
       // Outermost scope: the handlers stay installed through MPI_Finalize, where a rank
       // may wait for the others; a default action there would kill a finished rank.
-      dist::StopSignalScope signals;
+      mpi::StopSignalScope signals;
       try {
         code = run_on_all_ranks(*args, start_unix_s);
       } catch (const std::exception& e) {

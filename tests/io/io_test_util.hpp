@@ -129,7 +129,7 @@ inline std::vector<std::uint64_t> id_range(std::uint64_t begin, std::uint64_t en
   return ids;
 }
 
-/// The study's tasks cut into contiguous chunks of varying size (as the dist runner's
+/// The study's tasks cut into contiguous chunks of varying size (as the MPI runner's
 /// guided scheduler delivers them), in a shuffled order fixed by `seed`.
 inline std::vector<std::vector<std::uint64_t>> shuffled_chunks(std::uint64_t n,
                                                                std::uint32_t seed) {

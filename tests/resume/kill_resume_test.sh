@@ -23,7 +23,7 @@ case_name=$1
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../support/cli_common.sh
 source "$here/../support/cli_common.sh"
-compare_py="$here/../dist/compare_batches.py"
+compare_py="$here/../mpi/compare_batches.py"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 cp "$here/kill_study.yaml" study.yaml
 if [[ "$case_name" == late_signal ]]; then

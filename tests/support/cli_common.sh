@@ -1,4 +1,4 @@
-# Sourced by the end-to-end shell tests (tests/dist/cli_test.sh, tests/resume/…): the
+# Sourced by the end-to-end shell tests (tests/mpi/cli_test.sh, tests/resume/…): the
 # environment they share and an interpreter that can read batch files.
 # Needs: SIMORCH_EXE; optional MPIEXEC, WORKDIR. Sets: simorch, mpiexec, work, python, fail().
 simorch=${SIMORCH_EXE:?SIMORCH_EXE must name the simorch program}

@@ -1,0 +1,49 @@
+#include "simorch/mpi/study_broadcast.hpp"
+
+#include <boost/mpi/collectives/broadcast.hpp>
+#include <boost/mpi/communicator.hpp>
+#include <boost/serialization/string.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "simorch/mpi/collective_failure.hpp"
+#include "simorch/error.hpp"
+
+namespace simorch::mpi {
+namespace {
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError(path.string(), "open study", std::strerror(errno), /*is_bad_input=*/true);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw IoError(path.string(), "read study", std::strerror(errno), true);
+  return text.str();
+}
+}  // namespace
+
+Study broadcast_study(const std::filesystem::path& path) {
+  boost::mpi::communicator world;
+  std::string text;
+  std::string base_dir;
+  run_collectively([&] {
+    if (world.rank() != 0) return;
+    if (std::filesystem::is_directory(path)) {
+      throw IoError(path.string(), "open study", "is a directory, not a YAML file", true);
+    }
+    text = read_text(path);
+    // Absolute: every rank resolves relative paths (initial-state files) alike.
+    base_dir = std::filesystem::absolute(path).parent_path().string();
+  });
+  // The one-time broadcast of the study: serialization is fine here (design.md).
+  boost::mpi::broadcast(world, text, 0);
+  boost::mpi::broadcast(world, base_dir, 0);
+  std::optional<Study> study;
+  run_collectively([&] { study.emplace(parse_study(text, base_dir)); });
+  return std::move(*study);
+}
+
+}  // namespace simorch::mpi

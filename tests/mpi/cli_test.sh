@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# End-to-end tests of `mpirun … simorch run …`, one case per ctest entry:
+#   cli_test.sh layouts|refuse_force|bad_study|signal_resume|sigterm_rank|dead_rank
+# Environment (set by tests/mpi/CMakeLists.txt): SIMORCH_EXE, MPIEXEC, WORKDIR.
+set -euo pipefail
+if [[ "${1:-}" == "--help" || $# -ne 1 ]]; then
+  echo "usage: cli_test.sh layouts|refuse_force|bad_study|signal_resume|sigterm_rank|dead_rank"
+  exit 0
+fi
+case_name=$1
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../support/cli_common.sh
+source "$here/../support/cli_common.sh"
+data="$here/data"
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+
+run() {  # run NP [mpiexec args...] -- simorch args...
+  local np=$1; shift
+  local mpiexec_args=()
+  while [[ $1 != -- ]]; do mpiexec_args+=("$1"); shift; done
+  shift
+  "$mpiexec" -n "$np" --oversubscribe "${mpiexec_args[@]}" "$simorch" run "$@"
+}
+start_in_background() {  # like run, without waiting; sets $launcher to mpirun's pid
+  local np=$1; shift
+  "$mpiexec" -n "$np" --oversubscribe "$simorch" run "$@" >/dev/null 2>stderr.txt &
+  launcher=$!
+}
+expect_code() {  # expect_code WANTED GOT WHAT
+  [[ "$2" -eq "$1" ]] || fail "$3: exit code $2, expected $1"
+}
+compare() { "$python" "$here/compare_batches.py" "$@" || fail "batch files differ: $*"; }
+
+# A study of ~3 s on two cores, for the signal and crash cases.
+long_study() {
+  sed -e 's/samples: 4000/samples: 12000/' -e 's|path: out/quickstart.h5|path: long.h5|' \
+    "$here/../../examples/quickstart.yaml" >long.yaml
+}
+# Rank R's pid among mpirun's children (Open MPI starts local ranks as its children).
+rank_pid() {
+  local parent=$1 rank=$2 pid
+  for pid in $(pgrep -P "$parent"); do
+    if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$rank"; then
+      echo "$pid"
+      return 0
+    fi
+  done
+  return 1
+}
+# Waits (bounded) until results reach the journal: the signal then lands mid-dispatch.
+wait_for_progress() {
+  for _ in $(seq 100); do
+    [[ -s long.h5.journal && $(stat -c %s long.h5.journal) -gt 100000 ]] && return 0
+    sleep 0.1
+  done
+  fail "no results in the journal after 10 s"
+}
+# Waits (bounded) for a background job; sets $code to its exit code.
+wait_bounded() {
+  local pid=$1 limit=$2
+  for _ in $(seq $((limit * 10))); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      code=0
+      wait "$pid" || code=$?
+      return 0
+    fi
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  fail "mpirun still running after $limit s (hang)"
+}
+
+case $case_name in
+layouts)
+  # Results are bitwise identical for any ranks × threads × chunk size and transport.
+  study="$data/mixed_outcomes.yaml"
+  run 1 -- "$study" -o ref.h5 --threads 1 -q
+  run 1 --bind-to none -- "$study" -o r1t2.h5 --threads 2 -q
+  run 2 -- "$study" -o r2t1.h5 --threads 1 -q
+  run 2 --bind-to none -- "$study" -o r2t2c1.h5 --threads 2 --chunk-min 1 --chunk-max 1 -q
+  run 3 -- "$study" -o r3t1c.h5 --threads 1 --chunk-min 5 --chunk-max 17 -q
+  run 4 -- "$study" -o r4t1.h5 --threads 1 -q
+  run 2 --mca btl tcp,self -- "$study" -o tcp.h5 --threads 1 -q
+  compare --require-status completed --require-status out_of_bounds --require-status error \
+    ref.h5 r1t2.h5 r2t1.h5 r2t2c1.h5 r3t1c.h5 r4t1.h5 tcp.h5
+  run 1 -- "$data/diverging.yaml" -o div1.h5 --threads 1 -q
+  run 3 -- "$data/diverging.yaml" -o div3.h5 --threads 1 --chunk-max 3 -q
+  compare --require-status diverged div1.h5 div3.h5
+  h5dump -H ref.h5 >/dev/null || fail "h5dump cannot read the batch file"
+  h5dump -d /results/status ref.h5 >/dev/null || fail "h5dump cannot read /results/status"
+  ;;
+
+refuse_force)
+  study="$data/diverging.yaml"
+  run 3 -- "$study" -o out.h5 --threads 1 -q
+  code=0
+  run 3 -- "$study" -o out.h5 --threads 1 >stdout.txt 2>stderr.txt || code=$?
+  expect_code 2 "$code" "second run into an existing file"
+  [[ $(grep -c "simorch: error" stderr.txt) -eq 1 ]] || { cat stderr.txt; fail "expected one error line"; }
+  grep -q -- "--force" stderr.txt || fail "the error does not mention --force"
+  [[ ! -s stdout.txt ]] || fail "a refused run printed to stdout"
+  run 3 -- "$study" -o out.h5 --threads 1 --force >stdout.txt
+  grep -q "results in out.h5" stdout.txt || fail "--force run printed no summary"
+  compare out.h5
+  ;;
+
+bad_study)
+  printf 'monte_carlo:\n  samples: 10\n  sed: 3\n' >typo.yaml
+  code=0
+  run 3 -- typo.yaml -o x.h5 2>stderr.txt || code=$?
+  expect_code 2 "$code" "a study with an unknown key"
+  [[ $(grep -c "simorch: error" stderr.txt) -eq 1 ]] || { cat stderr.txt; fail "expected one error line"; }
+  grep -q "monte_carlo.sed" stderr.txt || fail "the error does not name the key"
+  code=0
+  run 3 -- missing.yaml 2>stderr.txt || code=$?
+  expect_code 2 "$code" "a missing study"
+  [[ $(grep -c "simorch: error" stderr.txt) -eq 1 ]] || { cat stderr.txt; fail "expected one error line"; }
+  [[ ! -e x.h5 ]] || fail "an invalid study created its output"
+  code=0
+  run 3 -- typo.yaml --threads abc 2>stderr.txt || code=$?
+  expect_code 2 "$code" "a bad --threads"
+  [[ $(grep -c "^simorch: --threads: got 'abc'" stderr.txt) -eq 1 ]] || { cat stderr.txt; fail "expected one usage message"; }
+  code=0
+  run 2 -- typo.yaml --force --resume 2>stderr.txt || code=$?
+  expect_code 2 "$code" "--force with --resume"
+  [[ $(grep -c "excludes" stderr.txt) -eq 1 ]] || { cat stderr.txt; fail "expected one usage message"; }
+  ;;
+
+signal_resume)
+  # SLURM's pre-timeout signal path: SIGUSR1 to mpirun, which forwards it to every rank.
+  long_study
+  start_in_background 2 long.yaml --threads 1 -q
+  wait_for_progress
+  kill -USR1 "$launcher"
+  wait_bounded "$launcher" 60
+  expect_code 75 "$code" "SIGUSR1 during the run"
+  grep -q "interrupted with" stderr.txt || fail "no interruption summary"
+  "$python" -c "import h5py,sys; f=h5py.File('long.h5','r'); s=f.attrs['run_state']; \
+sys.exit(0 if s in ('interrupted', b'interrupted') else f'run_state {s}')" || fail "file not marked interrupted"
+  compare --allow-pending long.h5
+  run 2 -- long.yaml --threads 1 --resume -q
+  run 2 -- long.yaml -o reference.h5 --threads 1 -q
+  compare reference.h5 long.h5
+  ;;
+
+sigterm_rank)
+  # A signal that reaches one worker rank only still stops every rank with 75.
+  long_study
+  start_in_background 3 long.yaml --threads 1 -q
+  wait_for_progress
+  pid=$(rank_pid "$launcher" 2) || fail "rank 2 not found"
+  kill -TERM "$pid"
+  wait_bounded "$launcher" 60
+  expect_code 75 "$code" "SIGTERM to rank 2"
+  compare --allow-pending long.h5
+  ;;
+
+dead_rank)
+  # A rank killed outright: mpirun must end the job (no hang); the journal makes it resumable.
+  long_study
+  start_in_background 3 long.yaml --threads 1 -q
+  wait_for_progress
+  pid=$(rank_pid "$launcher" 1) || fail "rank 1 not found"
+  kill -KILL "$pid"
+  wait_bounded "$launcher" 60
+  [[ "$code" -ne 0 ]] || fail "mpirun reported success after a rank was killed"
+  run 2 -- long.yaml --threads 1 --resume -q
+  run 1 -- long.yaml -o reference.h5 --threads 2 -q
+  compare reference.h5 long.h5
+  ;;
+
+*)
+  fail "unknown case $case_name"
+  ;;
+esac
+echo "PASS $case_name"

@@ -1,0 +1,248 @@
+// `simorch run`'s engine over 1-4 ranks on real studies: the batch file read back as a
+// user would equals the tasks run one by one on one core, bit for bit, for every layout;
+// setup failures end every rank alike; the segment timing lands in the file.
+#include "simorch/mpi/study_runner.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <bit>
+#include <boost/mpi/collectives/broadcast.hpp>
+#include <boost/mpi/communicator.hpp>
+#include <boost/serialization/string.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "simorch/mpi/collective_failure.hpp"
+#include "simorch/mpi/study_broadcast.hpp"
+#include "simorch/io/batch_reader.hpp"
+#include "simorch/sim/sequential_orchestrator.hpp"
+#include "simorch/study/task_source.hpp"
+
+namespace simorch::mpi {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path data_file(const char* name) {
+  return fs::path(SIMORCH_SOURCE_DIR) / "tests/mpi/data" / name;
+}
+
+// A folder every rank agrees on, unique per test job; removed by rank 0.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    boost::mpi::communicator world;
+    std::string path;
+    if (world.rank() == 0) {
+      path = (fs::temp_directory_path() /
+              ("simorch-mpi-" + std::to_string(getpid()) + "-" + std::to_string(counter_++)))
+                 .string();
+      fs::create_directories(path);
+    }
+    boost::mpi::broadcast(world, path, 0);
+    path_ = path;
+  }
+  ~ScratchDir() {
+    boost::mpi::communicator world;
+    world.barrier();
+    if (world.rank() == 0) fs::remove_all(path_);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  static inline int counter_ = 0;
+  fs::path path_;
+};
+
+bool same_bits(double a, double b) {
+  return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+}
+
+// Rank 0: every result column of the file equals the sequential run of each task.
+void expect_file_matches_sequential(const fs::path& file, const Study& study) {
+  const BatchReader reader(file);
+  ASSERT_TRUE(reader.info().is_complete());
+  const SequentialOrchestrator sim(study.sim, study.controller, study.nominal);
+  const auto n = static_cast<std::size_t>(study.num_tasks());
+  std::vector<TaskSummary> expected(n);
+  for (std::size_t i = 0; i < n; ++i) expected[i] = sim.run(make_task(study, i));
+
+  const auto status = reader.status();
+  ASSERT_EQ(status.size(), n);
+  for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(status[i], expected[i].status) << "task " << i;
+  const auto check = [&](std::string_view name, auto field) {
+    const auto column = reader.column(name);
+    ASSERT_EQ(column.size(), n) << name;
+    int mismatches = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!same_bits(column[i], static_cast<double>(field(expected[i]))) && ++mismatches <= 3) {
+        ADD_FAILURE() << name << " of task " << i << ": file " << column[i] << ", sequential "
+                      << static_cast<double>(field(expected[i]));
+      }
+    }
+  };
+  check("ise", [](const TaskSummary& s) { return s.ise; });
+  check("itae", [](const TaskSummary& s) { return s.itae; });
+  check("max_abs_theta1", [](const TaskSummary& s) { return s.max_abs_theta1; });
+  check("max_abs_u", [](const TaskSummary& s) { return s.max_abs_u; });
+  check("control_energy", [](const TaskSummary& s) { return s.control_energy; });
+  check("settling_time", [](const TaskSummary& s) { return s.settling_time; });
+  check("steps", [](const TaskSummary& s) { return s.steps; });
+  check("integrator_steps", [](const TaskSummary& s) { return s.integrator_steps; });
+  check("rejected_steps", [](const TaskSummary& s) { return s.rejected_steps; });
+}
+
+struct Layout {
+  int threads;
+  std::uint64_t min_chunk;
+  std::uint64_t max_chunk;
+};
+
+class StudyLayouts : public testing::TestWithParam<Layout> {};
+
+TEST_P(StudyLayouts, batch_file_equals_the_sequential_run_bit_for_bit) {
+  boost::mpi::communicator world;
+  ScratchDir dir;
+  const Study study = broadcast_study(data_file("mixed_outcomes.yaml"));
+  RunOptions options;
+  options.output = dir.path() / "mixed.h5";
+  options.threads = GetParam().threads;
+  options.min_chunk = GetParam().min_chunk;
+  options.max_chunk = GetParam().max_chunk;
+  const RunReport report = run_study(study, options);
+  EXPECT_EQ(report.exit_code, 0);
+  if (world.rank() != 0) return;
+  const auto& by = report.dispatch.by_status;
+  EXPECT_EQ(report.dispatch.tasks_done, study.num_tasks());
+  // The study is built to produce three outcomes; the counts prove the statuses arrive.
+  EXPECT_GT(by[static_cast<std::size_t>(TaskStatus::completed)], 0u);
+  EXPECT_GT(by[static_cast<std::size_t>(TaskStatus::out_of_bounds)], 0u);
+  EXPECT_GT(by[static_cast<std::size_t>(TaskStatus::error)], 0u);
+  expect_file_matches_sequential(options.output, study);
+  const BatchReader reader(options.output);
+  const auto ranks = reader.column("rank");
+  for (double r : ranks) {
+    EXPECT_GE(r, 0);
+    EXPECT_LT(r, world.size());
+  }
+  std::size_t error_rows = 0;
+  for (const auto& e : reader.errors()) {
+    if (e.status == TaskStatus::error) {
+      ++error_rows;
+      EXPECT_FALSE(e.message.empty()) << "task " << e.task_id;
+    }
+  }
+  EXPECT_EQ(error_rows, by[static_cast<std::size_t>(TaskStatus::error)]);
+}
+
+INSTANTIATE_TEST_SUITE_P(StudyRun, StudyLayouts,
+                         testing::Values(Layout{1, 0, 0}, Layout{2, 0, 0}, Layout{1, 1, 1},
+                                         Layout{2, 5, 17}));
+
+TEST(StudyRun, diverging_tasks_are_recorded_and_the_batch_completes) {
+  boost::mpi::communicator world;
+  ScratchDir dir;
+  const Study study = broadcast_study(data_file("diverging.yaml"));
+  RunOptions options;
+  options.output = dir.path() / "diverging.h5";
+  options.threads = 2;
+  const RunReport report = run_study(study, options);
+  ASSERT_EQ(report.exit_code, 0);
+  if (world.rank() != 0) return;
+  EXPECT_GT(report.dispatch.by_status[static_cast<std::size_t>(TaskStatus::diverged)], 0u);
+  EXPECT_GT(report.dispatch.by_status[static_cast<std::size_t>(TaskStatus::completed)], 0u);
+  expect_file_matches_sequential(options.output, study);
+}
+
+TEST(StudyRun, refuses_an_existing_file_on_every_rank_and_force_overwrites_it) {
+  boost::mpi::communicator world;
+  ScratchDir dir;
+  const Study study = broadcast_study(data_file("diverging.yaml"));
+  RunOptions options;
+  options.output = dir.path() / "out.h5";
+  options.threads = 1;
+  ASSERT_EQ(run_study(study, options).exit_code, 0);
+  try {
+    (void)run_study(study, options);
+    ADD_FAILURE() << "an existing file was overwritten without --force";
+  } catch (const CollectiveFailure& e) {
+    EXPECT_EQ(e.exit_code(), exit_code::bad_input);
+    EXPECT_NE(std::string(e.what()).find("--force"), std::string::npos) << e.what();
+  }
+  options.mode = OpenMode::create_overwrite;
+  EXPECT_EQ(run_study(study, options).exit_code, 0);
+  options.mode = OpenMode::resume;  // nothing left to do
+  const RunReport resumed = run_study(study, options);
+  EXPECT_EQ(resumed.exit_code, 0);
+  if (world.rank() == 0) {
+    EXPECT_EQ(resumed.done_before, study.num_tasks());
+    EXPECT_EQ(resumed.dispatch.tasks_done, 0u);
+  }
+}
+
+TEST(StudyRun, records_the_segment_timing_of_every_rank_and_thread) {
+  boost::mpi::communicator world;
+  ScratchDir dir;
+  const Study study = broadcast_study(data_file("mixed_outcomes.yaml"));
+  RunOptions options;
+  options.output = dir.path() / "timed.h5";
+  options.threads = 2;
+  ASSERT_EQ(run_study(study, options).exit_code, 0);
+  if (world.rank() != 0) return;
+  const auto segments = BatchReader(options.output).timing();
+  ASSERT_EQ(segments.size(), 1u);
+  const SegmentTiming& t = segments[0];
+  EXPECT_EQ(t.ranks, world.size());
+  EXPECT_EQ(t.threads_per_rank, 2);
+  EXPECT_EQ(t.tasks_done, study.num_tasks());
+  EXPECT_EQ(t.outcome, RunOutcome::complete);
+  EXPECT_GT(t.setup_s, 0);
+  EXPECT_GE(t.finalize_s, 0);
+  EXPECT_GE(t.wall_s, t.setup_s);
+  ASSERT_EQ(t.rank_timing.size(), static_cast<std::size_t>(world.size()));
+  ASSERT_EQ(t.thread_timing.size(), static_cast<std::size_t>(2 * world.size()));
+  std::uint64_t tasks = 0;
+  for (const auto& r : t.rank_timing) {
+    EXPECT_FALSE(r.host.empty());
+    EXPECT_GT(r.wall_s, 0);
+    tasks += r.tasks;
+  }
+  EXPECT_EQ(tasks, study.num_tasks());
+}
+
+TEST(StudyBroadcast, every_rank_parses_the_same_study) {
+  boost::mpi::communicator world;
+  const Study study = broadcast_study(data_file("mixed_outcomes.yaml"));
+  std::string root_hash = study_hash(study);
+  boost::mpi::broadcast(world, root_hash, 0);
+  EXPECT_EQ(study_hash(study), root_hash);
+  EXPECT_EQ(study.num_tasks(), 240u);
+}
+
+TEST(StudyBroadcast, a_missing_or_invalid_study_fails_on_every_rank_with_exit_code_2) {
+  ScratchDir dir;
+  try {
+    (void)broadcast_study(dir.path() / "no-such-study.yaml");
+    ADD_FAILURE() << "a missing study was accepted";
+  } catch (const CollectiveFailure& e) {
+    EXPECT_EQ(e.exit_code(), exit_code::bad_input);
+    EXPECT_NE(std::string(e.what()).find("no-such-study.yaml"), std::string::npos) << e.what();
+  }
+  boost::mpi::communicator world;
+  if (world.rank() == 0) std::ofstream(dir.path() / "bad.yaml") << "monte_carlo:\n  samples: -3\n";
+  world.barrier();
+  try {
+    (void)broadcast_study(dir.path() / "bad.yaml");
+    ADD_FAILURE() << "samples: -3 was accepted";
+  } catch (const CollectiveFailure& e) {
+    EXPECT_EQ(e.exit_code(), exit_code::bad_input);
+    EXPECT_NE(std::string(e.what()).find("monte_carlo.samples"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace simorch::mpi
