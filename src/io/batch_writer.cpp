@@ -12,7 +12,7 @@
 #include <string>
 #include <system_error>
 
-#include "batch_layout.hpp"
+#include "batch_datasets.hpp"
 #include "journal.hpp"
 #include "simorch/error.hpp"
 #include "simorch/h5/error.hpp"
@@ -22,7 +22,7 @@
 namespace simorch {
 namespace {
 
-using io_detail::BatchLayout;
+using io_detail::BatchDatasets;
 using io_detail::JournalHeader;
 using io_detail::JournalReader;
 using io_detail::JournalRecord;
@@ -807,7 +807,7 @@ class BatchWriter::Impl {
   bool is_closed_ = false;
   bool is_failed_ = false;
   bool is_noop_ = false;
-  std::optional<BatchLayout> layout_;
+  std::optional<BatchDatasets> layout_;
   io_detail::JournalLock lock_;  // declared before journal_: released after it closes
   JournalWriter journal_;
 

@@ -5,8 +5,8 @@
 #include <memory>
 #include <vector>
 
+#include "result_block.hpp"
 #include "simorch/mpi/dispatcher.hpp"
-#include "simorch/mpi/result_block.hpp"
 #include "simorch/parallel/worker_pool.hpp"
 
 namespace simorch::mpi::detail {

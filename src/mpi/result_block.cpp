@@ -1,4 +1,4 @@
-#include "simorch/mpi/result_block.hpp"
+#include "result_block.hpp"
 
 #include <cstring>
 #include <limits>

@@ -7,8 +7,8 @@
 #include <string>
 #include <thread>
 
+#include "result_block.hpp"
 #include "simorch/mpi/dispatcher.hpp"
-#include "simorch/mpi/result_block.hpp"
 
 namespace simorch::mpi::detail {
 

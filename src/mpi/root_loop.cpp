@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "backoff.hpp"
-#include "simorch/mpi/stop_signal.hpp"
 #include "simorch/error.hpp"
+#include "simorch/mpi/stop_signal.hpp"
 
 namespace simorch::mpi::detail {
 

@@ -11,10 +11,10 @@
 
 #include "simorch/mpi/collective_failure.hpp"
 #include "simorch/mpi/guided_scheduler.hpp"
-#include "simorch/mpi/launcher.hpp"
+#include "simorch/mpi/rank_cores.hpp"
 #include "simorch/mpi/stop_signal.hpp"
 #include "simorch/sim/sequential_orchestrator.hpp"
-#include "simorch/study/task_source.hpp"
+#include "simorch/study/make_task.hpp"
 
 namespace simorch::mpi {
 namespace {

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <exception>
 
-#include "simorch/study/task_source.hpp"
+#include "simorch/study/make_task.hpp"
 
 namespace simorch {
 

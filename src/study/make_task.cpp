@@ -2,7 +2,7 @@
 
 #include "philox_stream.hpp"
 #include "simorch/error.hpp"
-#include "simorch/study/task_source.hpp"
+#include "simorch/study/make_task.hpp"
 
 namespace simorch {
 namespace {

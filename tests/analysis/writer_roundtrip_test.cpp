@@ -13,7 +13,7 @@
 #include "simorch/io/batch_writer.hpp"
 #include "simorch/sim/sequential_orchestrator.hpp"
 #include "simorch/study/study.hpp"
-#include "simorch/study/task_source.hpp"
+#include "simorch/study/make_task.hpp"
 #include "support/run_cli.hpp"
 
 namespace simorch::analysis {

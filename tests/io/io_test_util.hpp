@@ -21,7 +21,7 @@
 #include "simorch/io/batch_writer.hpp"
 #include "simorch/sim/task.hpp"
 #include "simorch/study/study.hpp"
-#include "simorch/study/task_source.hpp"
+#include "simorch/study/make_task.hpp"
 
 namespace simorch::test {
 

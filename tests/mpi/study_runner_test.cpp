@@ -14,11 +14,11 @@
 #include <fstream>
 #include <string>
 
+#include "simorch/io/batch_reader.hpp"
 #include "simorch/mpi/collective_failure.hpp"
 #include "simorch/mpi/study_broadcast.hpp"
-#include "simorch/io/batch_reader.hpp"
 #include "simorch/sim/sequential_orchestrator.hpp"
-#include "simorch/study/task_source.hpp"
+#include "simorch/study/make_task.hpp"
 
 namespace simorch::mpi {
 namespace {

@@ -14,7 +14,7 @@
 #include "simorch/error.hpp"
 #include "simorch/sim/sequential_orchestrator.hpp"
 #include "simorch/study/study.hpp"
-#include "simorch/study/task_source.hpp"
+#include "simorch/study/make_task.hpp"
 
 namespace simorch {
 namespace {

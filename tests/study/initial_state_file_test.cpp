@@ -5,7 +5,7 @@
 #include "simorch/error.hpp"
 #include "simorch/h5/file.hpp"
 #include "simorch/study/study.hpp"
-#include "simorch/study/task_source.hpp"
+#include "simorch/study/make_task.hpp"
 #include "support/run_cli.hpp"
 
 namespace simorch {

@@ -8,7 +8,7 @@
 
 #include "simorch/error.hpp"
 #include "simorch/model/dip_model.hpp"
-#include "simorch/study/task_source.hpp"
+#include "simorch/study/make_task.hpp"
 #include "study_test_util.hpp"
 
 namespace simorch {

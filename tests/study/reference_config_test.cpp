@@ -8,7 +8,7 @@
 
 #include "simorch/model/dip_model.hpp"
 #include "simorch/study/study.hpp"
-#include "simorch/study/task_source.hpp"
+#include "simorch/study/make_task.hpp"
 
 namespace simorch {
 namespace {

@@ -9,7 +9,7 @@
 #include "simorch/io/run_timing.hpp"
 #include "simorch/sim/task.hpp"
 #include "simorch/study/study.hpp"
-#include "simorch/study/task_source.hpp"
+#include "simorch/study/make_task.hpp"
 
 namespace simorch {
 

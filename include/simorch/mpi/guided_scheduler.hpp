@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "simorch/study/task_source.hpp"
+#include "simorch/study/make_task.hpp"
 
 namespace simorch::mpi {
 

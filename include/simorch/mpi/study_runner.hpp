@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "simorch/mpi/dispatcher.hpp"
 #include "simorch/io/batch_writer.hpp"
 #include "simorch/io/run_timing.hpp"
+#include "simorch/mpi/dispatcher.hpp"
 #include "simorch/study/study.hpp"
 
 namespace simorch::mpi {

@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "simorch/study/task_source.hpp"
+#include "simorch/study/make_task.hpp"
 
 /// @file
 /// A fixed-size thread pool for independent work items, with per-thread accounting.

@@ -1,4 +1,4 @@
-#include "batch_layout.hpp"
+#include "batch_datasets.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -9,7 +9,7 @@
 #include "simorch/h5/group.hpp"
 #include "simorch/io/batch_reader.hpp"
 #include "simorch/model/state.hpp"
-#include "simorch/study/task_source.hpp"
+#include "simorch/study/make_task.hpp"
 #include "simorch/version.hpp"
 
 namespace simorch::io_detail {
@@ -272,7 +272,7 @@ StoredIdentity read_identity(const h5::File& file) {
   return id;
 }
 
-BatchLayout::BatchLayout(h5::File file, const Study& study)
+BatchDatasets::BatchDatasets(h5::File file, const Study& study)
     : file_(std::move(file)),
       study_(&study),
       n_tasks_(study.num_tasks()),
@@ -325,8 +325,8 @@ BatchLayout::BatchLayout(h5::File file, const Study& study)
   threads_ = file_.open_dataset("/timing/threads");
 }
 
-void BatchLayout::write_run(const TaskSummary* s, std::uint64_t count, const double* states,
-                            const double* controls) {
+void BatchDatasets::write_run(const TaskSummary* s, std::uint64_t count, const double* states,
+                              const double* controls) {
   if (count == 0) {
     return;
   }
@@ -428,7 +428,7 @@ void BatchLayout::write_run(const TaskSummary* s, std::uint64_t count, const dou
   status_.write_rows_raw(first, count, i8_.data(), t_int8_);
 }
 
-void BatchLayout::append_segment(const SegmentTiming& t) {
+void BatchDatasets::append_segment(const SegmentTiming& t) {
   const SegmentRow row{t.segment,    t.start_unix_s,
                        t.end_unix_s, t.wall_s,
                        t.setup_s,    t.finalize_s,
@@ -468,8 +468,8 @@ void BatchLayout::append_segment(const SegmentTiming& t) {
   h5::write_attribute(timing, "threads_per_rank", t.threads_per_rank);
 }
 
-void BatchLayout::read_run(std::uint64_t first, std::uint64_t count, std::vector<TaskSummary>& s,
-                           std::vector<double>& states, std::vector<double>& controls) {
+void BatchDatasets::read_run(std::uint64_t first, std::uint64_t count, std::vector<TaskSummary>& s,
+                             std::vector<double>& states, std::vector<double>& controls) {
   const auto n = static_cast<std::size_t>(count);
   s.assign(n, TaskSummary{});
   for (std::size_t i = 0; i < n; ++i) {
@@ -541,7 +541,7 @@ void BatchLayout::read_run(std::uint64_t first, std::uint64_t count, std::vector
   }
 }
 
-std::vector<SegmentTiming> BatchLayout::read_segments() const {
+std::vector<SegmentTiming> BatchDatasets::read_segments() const {
   const auto num_segments = segments_.dims().at(0);
   std::vector<SegmentRow> seg(static_cast<std::size_t>(num_segments));
   segments_.read_rows_raw(0, num_segments, seg.data(), t_segment_);
@@ -583,15 +583,15 @@ std::vector<SegmentTiming> BatchLayout::read_segments() const {
   return out;
 }
 
-std::uint64_t BatchLayout::num_segment_rows() const {
+std::uint64_t BatchDatasets::num_segment_rows() const {
   return segments_.dims().at(0);
 }
 
-std::vector<std::int32_t> BatchLayout::segment_indices() const {
+std::vector<std::int32_t> BatchDatasets::segment_indices() const {
   return segments_.read_field<std::int32_t>("segment");
 }
 
-void BatchLayout::load_done(std::vector<std::uint64_t>& done) const {
+void BatchDatasets::load_done(std::vector<std::uint64_t>& done) const {
   std::vector<std::int8_t> block;
   for (std::uint64_t first = 0; first < n_tasks_; first += scan_block) {
     const std::uint64_t count = std::min(scan_block, n_tasks_ - first);
@@ -605,7 +605,7 @@ void BatchLayout::load_done(std::vector<std::uint64_t>& done) const {
   }
 }
 
-void BatchLayout::rebuild_errors() {
+void BatchDatasets::rebuild_errors() {
   // Regenerated in task order at every clean close (not appended in arrival order), so
   // the table is the same for any layout and any resume (docs/hdf5-schema.md).
   errors_.resize({0});
@@ -640,12 +640,12 @@ void BatchLayout::rebuild_errors() {
   }
 }
 
-void BatchLayout::set_state(const char* run_state, std::uint64_t tasks_done) {
+void BatchDatasets::set_state(const char* run_state, std::uint64_t tasks_done) {
   h5::write_attribute(file_, "run_state", run_state);
   h5::write_attribute(file_, "tasks_done", tasks_done);
 }
 
-void BatchLayout::close() {
+void BatchDatasets::close() {
   for (h5::Dataset* d :
        {&status_, &success_, &final_state_, &steps_, &integrator_steps_, &rejected_steps_, &rank_,
         &thread_, &wall_time_, &message_, &errors_, &initial_state_, &params_, &traj_state_,

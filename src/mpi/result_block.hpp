@@ -5,7 +5,7 @@
 #include <memory>
 #include <span>
 
-#include "simorch/mpi/messages.hpp"
+#include "messages.hpp"
 #include "simorch/sim/sequential_orchestrator.hpp"
 #include "simorch/sim/task.hpp"
 

@@ -1,4 +1,4 @@
-#include "simorch/mpi/launcher.hpp"
+#include "simorch/mpi/rank_cores.hpp"
 
 #include <gtest/gtest.h>
 

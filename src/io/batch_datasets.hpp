@@ -42,9 +42,9 @@ struct StoredIdentity {
 StoredIdentity read_identity(const h5::File& file);
 
 /// Open handles of every dataset the writer touches, plus reusable row buffers.
-class BatchLayout {
+class BatchDatasets {
  public:
-  BatchLayout(h5::File file, const Study& study);
+  BatchDatasets(h5::File file, const Study& study);
 
   /// Writes rows for tasks first .. first+count-1 (consecutive ids, in order):
   /// summaries, their trajectories (count·K·6 and count·K doubles, or null without
