@@ -15,9 +15,6 @@ using detail::json_bool;
 using detail::json_number;
 using detail::json_string;
 
-constexpr std::array<std::string_view, task_status_count> status_names = {
-    "pending", "completed", "out_of_bounds", "diverged", "error"};
-
 // Joins the elements of `items` rendered by `render` into a JSON array.
 template <class Range, class Render>
 std::string json_array(const Range& items, Render render) {
@@ -54,14 +51,15 @@ std::string file_json(const RunReport& r) {
 
 std::string tasks_json(const RunReport& r) {
   std::string counts = "{";
-  for (std::size_t s = 0; s < status_names.size(); ++s)
-    counts += fmt::format("{}{}: {}", s == 0 ? "" : ", ", json_string(status_names[s]),
+  for (std::size_t s = 0; s < r.status_counts.size(); ++s)
+    counts += fmt::format("{}{}: {}", s == 0 ? "" : ", ",
+                          json_string(to_string(static_cast<TaskStatus>(s))),
                           json_number(r.status_counts[s]));
   counts += "}";
   const std::string errors = json_array(r.errors, [](const TaskErrorRecord& e) {
-    return fmt::format(
-        "{{\"task_id\": {}, \"status\": {}, \"message\": {}}}", json_number(e.task_id),
-        json_string(status_names[static_cast<std::size_t>(e.status)]), json_string(e.message));
+    return fmt::format("{{\"task_id\": {}, \"status\": {}, \"message\": {}}}",
+                       json_number(e.task_id), json_string(to_string(e.status)),
+                       json_string(e.message));
   });
   return fmt::format(
       "{{\"by_status\": {}, \"finished\": {}, \"successes\": {}, \"success_rate\": {{"
@@ -72,10 +70,10 @@ std::string tasks_json(const RunReport& r) {
       json_number(r.success_rate.upper), json_number(r.error_count), errors);
 }
 
-std::string metrics_json(const RunReport& r) {
+std::string metrics_json(const std::vector<MetricSummary>& metrics) {
   std::string out = "{";
   bool first = true;
-  for (const MetricSummary& m : r.metrics) {
+  for (const MetricSummary& m : metrics) {
     out += fmt::format(
         "{}{}: {{\"p5\": {}, \"p50\": {}, \"p95\": {}, \"count\": {}, "
         "\"nan_count\": {}}}",
@@ -108,13 +106,12 @@ std::string segment_json(const SegmentTiming& s, const SegmentFigures& f) {
       "\"parallel_efficiency\": {}, \"load_imbalance\": {}, \"rank_imbalance\": {}, "
       "\"serial_fraction\": {}, \"one_core_estimate_s\": {}, \"rank_timing\": {}, "
       "\"thread_timing\": {}}}",
-      json_number(s.segment),
-      json_string(s.outcome == RunOutcome::complete ? "complete" : "interrupted"),
-      json_number(s.ranks), json_number(s.threads_per_rank), json_number(f.cores),
-      json_number(s.tasks_done), json_number(s.start_unix_s), json_number(s.end_unix_s),
-      json_number(s.wall_s), json_number(s.setup_s), json_number(s.finalize_s),
-      json_number(f.busy_s), json_number(f.utilisation), json_number(f.parallel_efficiency),
-      json_number(f.load_imbalance), json_number(f.rank_imbalance), json_number(f.serial_fraction),
+      json_number(s.segment), json_string(to_string(s.outcome)), json_number(s.ranks),
+      json_number(s.threads_per_rank), json_number(f.cores), json_number(s.tasks_done),
+      json_number(s.start_unix_s), json_number(s.end_unix_s), json_number(s.wall_s),
+      json_number(s.setup_s), json_number(s.finalize_s), json_number(f.busy_s),
+      json_number(f.utilisation), json_number(f.parallel_efficiency), json_number(f.load_imbalance),
+      json_number(f.rank_imbalance), json_number(f.serial_fraction),
       json_number(f.one_core_estimate_s), ranks, threads);
 }
 
@@ -142,10 +139,11 @@ std::string timing_json(const RunReport& r) {
 std::string format_report_json(const RunReport& report) {
   return fmt::format(
       "{{\"file\": {}, \"study\": {}, \"tasks\": {}, \"metrics\": {}, \"metrics_over\": "
-      "\"completed tasks\", \"quantile_method\": \"linear interpolation (type 7), NaN "
-      "ignored\", \"timing\": {}}}\n",
-      file_json(report), study_json(report.info), tasks_json(report), metrics_json(report),
-      timing_json(report));
+      "\"completed tasks\", \"failure_metrics\": {}, \"failure_metrics_over\": \"failed "
+      "tasks (out_of_bounds, diverged, error)\", \"failed\": {}, \"quantile_method\": "
+      "\"linear interpolation (type 7), NaN ignored\", \"timing\": {}}}\n",
+      file_json(report), study_json(report.info), tasks_json(report), metrics_json(report.metrics),
+      metrics_json(report.failure_metrics), json_number(report.failed), timing_json(report));
 }
 
 }  // namespace simorch::analysis

@@ -13,10 +13,6 @@
 namespace simorch::analysis {
 namespace {
 
-// Status names as in /results/status's `names` attribute (docs/hdf5-schema.md).
-constexpr std::array<std::string_view, task_status_count> status_names = {
-    "pending", "completed", "out_of_bounds", "diverged", "error"};
-
 // Rows of /timing/threads printed one by one; beyond this a min/median/max line is
 // easier to read (--json has every row).
 constexpr std::size_t thread_rows_shown = 64;
@@ -56,9 +52,9 @@ void write_header(Out out, const RunReport& r) {
 
 void write_outcomes(Out out, const RunReport& r) {
   fmt::format_to(out, "\nTasks by status\n");
-  for (std::size_t s = 0; s < status_names.size(); ++s)
-    fmt::format_to(out, "  {:<14} {:>10}  {:>7}\n", status_names[s], r.status_counts[s],
-                   percent(r.status_counts[s], r.info.n_tasks));
+  for (std::size_t s = 0; s < r.status_counts.size(); ++s)
+    fmt::format_to(out, "  {:<14} {:>10}  {:>7}\n", to_string(static_cast<TaskStatus>(s)),
+                   r.status_counts[s], percent(r.status_counts[s], r.info.n_tasks));
   const Interval& rate = r.success_rate;
   fmt::format_to(out,
                  "Success rate  {} of {} finished tasks = {} (95 % Wilson interval {} to {})\n",
@@ -67,9 +63,17 @@ void write_outcomes(Out out, const RunReport& r) {
     fmt::format_to(out, "Failure messages ({} recorded, first {} shown)\n", r.error_count,
                    r.errors.size());
     for (const TaskErrorRecord& e : r.errors)
-      fmt::format_to(out, "  task {:<10} {:<14} {}\n", e.task_id,
-                     status_names[static_cast<std::size_t>(e.status)], e.message);
+      fmt::format_to(out, "  task {:<10} {:<14} {}\n", e.task_id, to_string(e.status), e.message);
   }
+}
+
+void write_quantile_table(Out out, const std::vector<MetricSummary>& metrics) {
+  fmt::format_to(out, "  {:<18} {:>11} {:>11} {:>11} {:>10} {:>8}\n", "metric", "p5", "p50", "p95",
+                 "n", "NaN");
+  for (const MetricSummary& m : metrics)
+    fmt::format_to(out, "  {:<18} {:>11} {:>11} {:>11} {:>10} {:>8}\n", m.name, num(m.quantiles.p5),
+                   num(m.quantiles.p50), num(m.quantiles.p95), m.quantiles.count,
+                   m.quantiles.nan_count);
 }
 
 void write_metrics(Out out, const RunReport& r) {
@@ -77,12 +81,11 @@ void write_metrics(Out out, const RunReport& r) {
                  "\nSummary metrics over the {} completed tasks (quantiles: linear "
                  "interpolation, type 7; NaN ignored)\n",
                  r.status_counts[1]);
-  fmt::format_to(out, "  {:<18} {:>11} {:>11} {:>11} {:>10} {:>8}\n", "metric", "p5", "p50", "p95",
-                 "n", "NaN");
-  for (const MetricSummary& m : r.metrics)
-    fmt::format_to(out, "  {:<18} {:>11} {:>11} {:>11} {:>10} {:>8}\n", m.name, num(m.quantiles.p5),
-                   num(m.quantiles.p50), num(m.quantiles.p95), m.quantiles.count,
-                   m.quantiles.nan_count);
+  write_quantile_table(out, r.metrics);
+  if (r.failure_metrics.empty()) return;
+  fmt::format_to(out, "\nFailure times over the {} failed tasks (out_of_bounds, diverged, error)\n",
+                 r.failed);
+  write_quantile_table(out, r.failure_metrics);
 }
 
 void write_threads(Out out, const SegmentTiming& s) {
@@ -115,9 +118,8 @@ void write_timing(Out out, const RunReport& r) {
     const SegmentTiming& s = r.segments[k];
     const SegmentFigures& f = r.figures.segments[k];
     fmt::format_to(out, "\nTiming of segment {} ({}): {} x {} = {}, {}\n", s.segment,
-                   s.outcome == RunOutcome::complete ? "complete" : "interrupted",
-                   count_of(s.ranks, "rank"), count_of(s.threads_per_rank, "thread"),
-                   count_of(f.cores, "core"),
+                   to_string(s.outcome), count_of(s.ranks, "rank"),
+                   count_of(s.threads_per_rank, "thread"), count_of(f.cores, "core"),
                    count_of(static_cast<std::int64_t>(s.tasks_done), "task"));
     fmt::format_to(out, "  wall {} s, serial parts: setup {} s + finalize {} s = {} % of wall\n",
                    num(s.wall_s), num(s.setup_s), num(s.finalize_s),

@@ -2,16 +2,11 @@
 
 #include <fmt/core.h>
 
-#include <array>
 #include <cmath>
 #include <string_view>
 
 namespace simorch::analysis {
 namespace {
-
-// Columns summarised besides the metrics: cost per task, which is what users tune.
-constexpr std::array<std::string_view, 4> extra_columns = {"steps", "integrator_steps",
-                                                           "rejected_steps", "wall_time_s"};
 
 std::string partial_reason(const RunReport& r) {
   const std::uint64_t pending = r.status_counts[0];
@@ -19,12 +14,12 @@ std::string partial_reason(const RunReport& r) {
       fmt::format("{} of {} tasks pending, {} finished", pending, r.info.n_tasks, r.finished);
   const std::string resume =
       "`simorch run STUDY.yaml -o FILE --resume` runs the pending tasks only";
-  if (r.info.run_state == "running")
+  if (r.info.run_state == run_state::running)
     return fmt::format(
         "run_state is 'running': a run is writing this file, or its writer was killed; {}. "
         "The figures cover the finished tasks only. If no run is active, {}.",
         counts, resume);
-  if (r.info.run_state == "interrupted")
+  if (r.info.run_state == run_state::interrupted)
     return fmt::format(
         "run_state is 'interrupted': the run stopped before the end (signal or time limit); "
         "{}. The figures cover the finished tasks only; {}.",
@@ -47,17 +42,27 @@ RunReport make_run_report(const BatchReader& reader) {
     if (success[i] != 0 && status[i] != TaskStatus::pending) ++r.successes;
   r.success_rate = wilson_interval(r.successes, r.finished);
 
-  std::vector<double> completed;
-  auto summarise = [&](std::string_view name) {
+  for (TaskStatus s : status)
+    if (is_failure(s)) ++r.failed;
+
+  std::vector<double> selected;
+  auto summarise = [&](const ColumnSpec& column, bool (*is_selected)(TaskStatus),
+                       std::vector<MetricSummary>& out) {
+    const std::string_view name = column.name();
     if (!reader.has_column(name)) return;
     const std::vector<double> values = reader.column(name);
-    completed.clear();
+    selected.clear();
     for (std::size_t i = 0; i < values.size(); ++i)
-      if (status[i] == TaskStatus::completed) completed.push_back(values[i]);
-    r.metrics.push_back({std::string(name), summarize_quantiles(completed)});
+      if (is_selected(status[i])) selected.push_back(values[i]);
+    out.push_back({std::string(name), summarize_quantiles(selected)});
   };
-  for (std::string_view name : summary_metric_names) summarise(name);
-  for (std::string_view name : extra_columns) summarise(name);
+  const auto is_completed = [](TaskStatus s) { return s == TaskStatus::completed; };
+  // Metrics first, then the cost per task (what users tune), in schema order.
+  for (const ReportRole role : {ReportRole::metric, ReportRole::cost})
+    for (const ColumnSpec& c : batch_columns())
+      if (c.report == role) summarise(c, is_completed, r.metrics);
+  for (const ColumnSpec& c : batch_columns())
+    if (c.report == ReportRole::failure) summarise(c, is_failure, r.failure_metrics);
 
   std::vector<TaskErrorRecord> errors = reader.errors();
   r.error_count = errors.size();
@@ -70,7 +75,7 @@ RunReport make_run_report(const BatchReader& reader) {
     for (std::int32_t n = 1; n <= 1024; n *= 2)
       r.amdahl.push_back({n, amdahl_speedup(r.figures.parallel_fraction, n)});
 
-  r.is_partial = r.info.run_state != "complete" || r.status_counts[0] > 0;
+  r.is_partial = r.info.run_state != run_state::complete || r.status_counts[0] > 0;
   if (r.is_partial) r.partial_reason = partial_reason(r);
   return r;
 }

@@ -1,23 +1,22 @@
 #pragma once
 
-// The HDF5 side of a batch file (docs/hdf5-schema.md): creating the datasets, writing
-// rows at row = task id, the timing tables and the errors table. Used by BatchWriter only.
+// The HDF5 side of a batch file, driven by the schema (simorch/io/batch_schema.hpp):
+// creating the datasets, writing and reading rows at row = task id, the timing tables and
+// the errors table. Used by the writer and its recovery only.
 
-#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "simorch/h5/dataset.hpp"
 #include "simorch/h5/file.hpp"
+#include "simorch/io/batch_schema.hpp"
 #include "simorch/io/run_timing.hpp"
 #include "simorch/sim/task.hpp"
 #include "simorch/study/study.hpp"
 
 namespace simorch::io_detail {
-
-inline constexpr const char* batch_format = "simorch-batch";
-inline constexpr std::size_t host_capacity = 64;  ///< bytes of /timing/ranks host
 
 /// Identity attributes written at creation.
 struct FileIdentity {
@@ -28,20 +27,16 @@ struct FileIdentity {
 
 /// Creates every group, dataset and root attribute of an empty batch file for `study`
 /// (run_state "running", tasks_done 0).
-void create_layout(const h5::File& file, const Study& study, const FileIdentity& identity);
+void create_batch_file(const h5::File& file, const Study& study, const FileIdentity& identity);
 
-/// Root attributes that decide whether a file may be resumed.
-struct StoredIdentity {
-  bool has_format = false;
-  std::string format;
-  std::int32_t format_version = 0;
-  std::string study_hash;
-  std::string run_state;
-  std::uint64_t tasks_done = 0;
-};
-StoredIdentity read_identity(const h5::File& file);
+/// Checks the root attributes `format` and `format_version` of `file` (the one check the
+/// writer and BatchReader share): IoError (bad input), one line naming what was found and
+/// what is allowed, for a foreign file or a format_version outside [1, newest]. Returns
+/// the format_version.
+std::int32_t check_batch_format(const h5::File& file, const std::string& path,
+                                const std::string& operation);
 
-/// Open handles of every dataset the writer touches, plus reusable row buffers.
+/// Open handles of every dataset of a batch file, plus reusable row buffers.
 class BatchDatasets {
  public:
   BatchDatasets(h5::File file, const Study& study);
@@ -60,7 +55,7 @@ class BatchDatasets {
   std::vector<std::int32_t> segment_indices() const;
   /// Reads rows [first, first+count) back into summaries (task_id set, status pending
   /// for rows never written) and, with trajectories, count·K·6 states and count·K
-  /// controls. Used to rebuild a lost journal from a cleanly closed file.
+  /// controls. Used to journal the rows of a cleanly closed file.
   void read_run(std::uint64_t first, std::uint64_t count, std::vector<TaskSummary>& summaries,
                 std::vector<double>& states, std::vector<double>& controls);
   /// Every segment recorded in /timing, with its rank and thread rows.
@@ -70,34 +65,40 @@ class BatchDatasets {
   /// Rewrites /results/errors from /results/status and /results/message, in task order.
   void rebuild_errors();
   /// Sets run_state and tasks_done.
-  void set_state(const char* run_state, std::uint64_t tasks_done);
+  void set_state(std::string_view run_state, std::uint64_t tasks_done);
   void flush() { file_.flush(); }
   /// Releases every handle and closes the file (checked).
   void close();
 
  private:
+  /// One open per-task dataset of source summary.
+  struct SummaryColumn {
+    const ColumnSpec* spec = nullptr;
+    h5::Dataset dataset;
+    h5::Datatype mem_type;
+    std::size_t row_bytes = 0;
+  };
+  void write_column(SummaryColumn& c, const TaskSummary* s, std::uint64_t first,
+                    std::uint64_t count);
+  void write_messages(const TaskSummary* s, std::uint64_t first, std::uint64_t count);
+
   h5::File file_;
   const Study* study_;
   std::uint64_t n_tasks_;
   std::int64_t num_samples_;
   bool has_params_;
 
-  h5::Dataset status_, success_, final_state_, steps_, integrator_steps_, rejected_steps_;
-  h5::Dataset rank_, thread_, wall_time_, message_, errors_;
-  std::array<h5::Dataset, 8> metrics_;
+  std::vector<SummaryColumn> columns_;  ///< schema order; status and message apart
+  SummaryColumn status_;
+  SummaryColumn message_;
   h5::Dataset initial_state_, params_, traj_state_, traj_control_;
-  h5::Dataset segments_, ranks_, threads_;
-
-  h5::Datatype t_double_, t_int64_, t_int32_, t_int8_, t_uint8_, t_message_;
-  h5::Datatype t_segment_, t_rank_, t_thread_, t_error_;
+  h5::Dataset errors_, segments_, ranks_, threads_;
+  h5::Datatype t_double_;
 
   // Row buffers of the current run, kept between writes (bounded by the largest run).
+  std::vector<std::byte> bytes_;
   std::vector<double> d_;
   std::vector<double> p_;
-  std::vector<std::int64_t> i64_;
-  std::vector<std::int32_t> i32_;
-  std::vector<std::int8_t> i8_;
-  std::vector<std::uint8_t> u8_;
 };
 
 }  // namespace simorch::io_detail

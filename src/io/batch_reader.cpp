@@ -4,10 +4,12 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <map>
+#include <cstring>
 #include <system_error>
 #include <utility>
 
+#include "batch_datasets.hpp"
+#include "batch_tables.hpp"
 #include "simorch/error.hpp"
 #include "simorch/h5/attribute.hpp"
 #include "simorch/h5/error.hpp"
@@ -15,8 +17,6 @@
 
 namespace simorch {
 namespace {
-
-constexpr std::string_view expected_format = "simorch-batch";
 
 // A layout problem in a file that claims to be a batch file is bad input (exit 2): the
 // user gave a damaged or foreign file, the machine did nothing wrong.
@@ -50,29 +50,8 @@ TaskStatus to_status(std::int32_t value, const std::filesystem::path& path,
 
 BatchInfo read_info(const h5::File& file, const std::filesystem::path& path) {
   BatchInfo info;
-  // Check the identity first, so that a foreign file gets a message about what it is
-  // rather than about the first attribute it lacks.
-  if (!h5::has_attribute(file, "format"))
-    throw IoError(path.string(), "read batch file",
-                  "not a simorch batch file (no root attribute 'format')", true);
-  info.format = h5::read_string_attribute(file, "format");
-  if (info.format != expected_format)
-    throw IoError(path.string(), "read batch file",
-                  fmt::format("not a simorch batch file (format is '{}', expected '{}')",
-                              info.format, expected_format),
-                  true);
-  info.format_version = h5::read_attribute<std::int32_t>(file, "format_version");
-  if (info.format_version > batch_format_version)
-    throw IoError(path.string(), "read batch file",
-                  fmt::format("format_version {} is newer than this simorch reads ({}); "
-                              "use a newer simorch",
-                              info.format_version, batch_format_version),
-                  true);
-  if (info.format_version < 1)
-    throw IoError(
-        path.string(), "read batch file",
-        fmt::format("format_version {} is not valid (versions start at 1)", info.format_version),
-        true);
+  info.format_version = io_detail::check_batch_format(file, path.string(), "read batch file");
+  info.format = batch_format_name;
   info.simorch_version = h5::read_string_attribute(file, "simorch_version");
   info.created = h5::read_string_attribute(file, "created");
   info.study = h5::read_string_attribute(file, "study");
@@ -140,19 +119,21 @@ class BatchReader::Impl {
   }
 
   std::vector<double> column(std::string_view name) const {
-    return with_bad_layout(path_, [&] { return open_column(name).read<double>(); });
+    return with_bad_layout(path_, [&] {
+      const ColumnSpec* spec = find_batch_column(name);
+      if (spec != nullptr && spec->since_version > info_.format_version &&
+          !file_.exists(results_path(name)))
+        return std::vector<double>(static_cast<std::size_t>(info_.n_tasks), spec->fill);
+      return open_column(name).read<double>();
+    });
   }
 
   std::vector<TaskErrorRecord> errors() const {
     return with_bad_layout(path_, [&] {
       std::vector<TaskErrorRecord> out;
-      if (!file_.exists("/results/errors")) return out;
-      const h5::Dataset dataset = file_.open_dataset("/results/errors");
-      const auto ids = dataset.read_field<std::uint64_t>("task_id");
-      const auto statuses = dataset.read_field<std::int8_t>("status");
-      const auto messages = dataset.read_string_field("message");
-      for (std::size_t i = 0; i < ids.size(); ++i)
-        out.push_back({ids[i], to_status(statuses[i], path_, "/results/errors"), messages[i]});
+      for (const auto& row : table<io_detail::ErrorRow>("/results/errors"))
+        out.push_back({row.task_id, to_status(row.status, path_, "/results/errors"),
+                       std::string(row.message, strnlen(row.message, sizeof row.message))});
       return out;
     });
   }
@@ -167,73 +148,18 @@ class BatchReader::Impl {
 
  private:
   std::vector<SegmentTiming> read_timing() const {
-    std::vector<SegmentTiming> segments;
-    if (!file_.exists("/timing/segments")) return segments;
-    const h5::Dataset seg = file_.open_dataset("/timing/segments");
-    const auto index = seg.read_field<std::int32_t>("segment");
-    const auto start = seg.read_field<double>("start_unix_s");
-    const auto end = seg.read_field<double>("end_unix_s");
-    const auto wall = seg.read_field<double>("wall_s");
-    const auto setup = seg.read_field<double>("setup_s");
-    const auto finalize = seg.read_field<double>("finalize_s");
-    const auto ranks = seg.read_field<std::int32_t>("ranks");
-    const auto threads = seg.read_field<std::int32_t>("threads_per_rank");
-    const auto done = seg.read_field<std::uint64_t>("tasks_done");
-    const auto outcome = seg.read_field<std::int32_t>("outcome");
-    std::map<std::int32_t, std::size_t> position;  // segment number → index in `segments`
-    for (std::size_t i = 0; i < index.size(); ++i) {
-      SegmentTiming s;
-      s.segment = index[i];
-      s.start_unix_s = start[i];
-      s.end_unix_s = end[i];
-      s.wall_s = wall[i];
-      s.setup_s = setup[i];
-      s.finalize_s = finalize[i];
-      s.ranks = ranks[i];
-      s.threads_per_rank = threads[i];
-      s.tasks_done = done[i];
-      s.outcome = outcome[i] == 0 ? RunOutcome::complete : RunOutcome::interrupted;
-      position[s.segment] = segments.size();
-      segments.push_back(std::move(s));
-    }
-    auto segment_of = [&](std::int32_t number, std::string_view table) -> SegmentTiming& {
-      const auto it = position.find(number);
-      if (it == position.end())
-        throw IoError(path_.string(), "read /timing/" + std::string(table),
-                      fmt::format("a row names segment {}, which /timing/segments lacks", number),
-                      true);
-      return segments[it->second];
-    };
-    if (file_.exists("/timing/ranks")) {
-      const h5::Dataset table = file_.open_dataset("/timing/ranks");
-      const auto segment = table.read_field<std::int32_t>("segment");
-      const auto rank = table.read_field<std::int32_t>("rank");
-      const auto host = table.read_string_field("host");
-      const auto rank_threads = table.read_field<std::int32_t>("threads");
-      const auto tasks = table.read_field<std::uint64_t>("tasks");
-      const auto compute = table.read_field<double>("compute_s");
-      const auto idle = table.read_field<double>("idle_s");
-      const auto comm = table.read_field<double>("comm_s");
-      const auto rank_wall = table.read_field<double>("wall_s");
-      for (std::size_t i = 0; i < segment.size(); ++i)
-        segment_of(segment[i], "ranks")
-            .rank_timing.push_back({rank[i], host[i], rank_threads[i], tasks[i], compute[i],
-                                    idle[i], comm[i], rank_wall[i]});
-    }
-    if (file_.exists("/timing/threads")) {
-      const h5::Dataset table = file_.open_dataset("/timing/threads");
-      const auto segment = table.read_field<std::int32_t>("segment");
-      const auto rank = table.read_field<std::int32_t>("rank");
-      const auto thread = table.read_field<std::int32_t>("thread");
-      const auto tasks = table.read_field<std::uint64_t>("tasks");
-      const auto busy = table.read_field<double>("busy_s");
-      for (std::size_t i = 0; i < segment.size(); ++i)
-        segment_of(segment[i], "threads")
-            .thread_timing.push_back({rank[i], thread[i], tasks[i], busy[i]});
-    }
-    std::sort(segments.begin(), segments.end(),
-              [](const SegmentTiming& a, const SegmentTiming& b) { return a.segment < b.segment; });
-    return segments;
+    if (!file_.exists("/timing/segments")) return {};
+    return io_detail::segments_from_rows(table<io_detail::SegmentRow>("/timing/segments"),
+                                         table<io_detail::RankRow>("/timing/ranks"),
+                                         table<io_detail::ThreadRow>("/timing/threads"),
+                                         path_.string());
+  }
+
+  // Every row of a compound table; none when the file lacks it.
+  template <class Row>
+  std::vector<Row> table(std::string_view path) const {
+    if (!file_.exists(std::string(path))) return {};
+    return io_detail::read_table<Row>(file_.open_dataset(std::string(path)), batch_table(path));
   }
 
   std::filesystem::path path_;

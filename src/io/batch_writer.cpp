@@ -15,6 +15,7 @@
 #include "batch_datasets.hpp"
 #include "journal.hpp"
 #include "simorch/error.hpp"
+#include "simorch/h5/attribute.hpp"
 #include "simorch/h5/error.hpp"
 #include "simorch/h5/file.hpp"
 #include "simorch/io/batch_reader.hpp"
@@ -62,6 +63,8 @@ void rename_or_throw(const std::filesystem::path& from, const std::filesystem::p
     throw IoError(to.string(), "move " + from.filename().string() + " into place", ec.message());
   }
 }
+
+constexpr const char* resume_operation = "resume batch file";
 
 }  // namespace
 
@@ -228,7 +231,7 @@ class BatchWriter::Impl {
     throw_if_failed("checkpoint");
     guarded([&] {
       journal_.sync();
-      layout_->set_state("running", num_done_);
+      layout_->set_state(run_state::running, num_done_);
       layout_->flush();
     });
   }
@@ -289,7 +292,7 @@ class BatchWriter::Impl {
     layout_->append_segment(t);
     layout_->rebuild_errors();
     const bool is_complete = num_done_ == n_tasks_;
-    layout_->set_state(is_complete ? "complete" : "interrupted", num_done_);
+    layout_->set_state(is_complete ? run_state::complete : run_state::interrupted, num_done_);
     layout_->close();
     layout_.reset();
 
@@ -378,7 +381,7 @@ class BatchWriter::Impl {
     try {
       {
         auto file = h5::File::create(tmp_h5, true);
-        io_detail::create_layout(file, study_, {hash_, canonical_text(study_), created});
+        io_detail::create_batch_file(file, study_, {hash_, canonical_text(study_), created});
         file.close();
       }
       auto journal = JournalWriter::create(tmp_journal);
@@ -421,7 +424,7 @@ class BatchWriter::Impl {
     const auto encoded = io_detail::encode_segment_start({segment_, unix_now_s()});
     journal_.append(RecordType::segment_start, {encoded});
     journal_.sync();
-    layout_->set_state("running", num_done_);
+    layout_->set_state(run_state::running, num_done_);
     layout_->flush();
   }
 
@@ -479,6 +482,31 @@ class BatchWriter::Impl {
     std::error_code ec;
     remove_stale_temporaries();
     const bool has_file = std::filesystem::exists(path_, ec);
+    // The file's format first: a file of another format_version is refused before its
+    // journal (of that version too) is read.
+    std::optional<StoredState> stored;
+    std::string open_error;
+    if (!has_file) {
+    } else if (!h5::is_hdf5(path_)) {
+      open_error = "not an HDF5 file";
+    } else {
+      try {
+        auto file = h5::File::open(path_, h5::FileAccess::read_only);
+        stored = read_stored_state(file);
+        file.close();
+      } catch (const IoError& e) {
+        // A lock held elsewhere, or a readable file refused for its format, is the answer;
+        // any other failure means the file is damaged and the journal may repair it.
+        if (h5::is_locking_error(e) || e.operation() == resume_operation) {
+          throw;
+        }
+        // Keep HDF5's reason, not the file name and operation a second time.
+        const std::string what = e.what();
+        const std::string prefix = e.file() + ": " + e.operation() + " failed: ";
+        open_error =
+            what.compare(0, prefix.size(), prefix) == 0 ? what.substr(prefix.size()) : what;
+      }
+    }
     const auto header = read_journal_header();
     if (header && header->study_hash != hash_ && !has_file) {
       study_mismatch(header->study_hash, journal_path_.string());
@@ -493,28 +521,8 @@ class BatchWriter::Impl {
       return;
     }
 
-    std::optional<io_detail::StoredIdentity> stored;
-    std::string open_error;
-    if (!h5::is_hdf5(path_)) {
-      open_error = "not an HDF5 file";
-    } else {
-      try {
-        auto file = h5::File::open(path_, h5::FileAccess::read_only);
-        stored = io_detail::read_identity(file);
-        file.close();
-      } catch (const IoError& e) {
-        if (h5::is_locking_error(e)) {
-          throw;
-        }
-        // Keep HDF5's reason, not the file name and operation a second time.
-        const std::string what = e.what();
-        const std::string prefix = e.file() + ": " + e.operation() + " failed: ";
-        open_error =
-            what.compare(0, prefix.size(), prefix) == 0 ? what.substr(prefix.size()) : what;
-      }
-    }
-    if (stored) {
-      check_identity(*stored);
+    if (stored && stored->study_hash != hash_) {
+      study_mismatch(stored->study_hash, path_.string());
     }
     const bool is_ours = header && header->study_hash == hash_;
     if (!stored) {
@@ -528,7 +536,7 @@ class BatchWriter::Impl {
       rebuild(*header);
       return;
     }
-    if (stored->run_state == "running") {
+    if (stored->run_state == run_state::running) {
       if (!is_ours) {
         throw IoError(path_.string(), "resume batch file",
                       "the file was not closed cleanly (run_state 'running') and its journal " +
@@ -543,24 +551,26 @@ class BatchWriter::Impl {
     continue_clean(header, is_ours);
   }
 
-  void check_identity(const io_detail::StoredIdentity& stored) const {
-    if (!stored.has_format || stored.format != io_detail::batch_format) {
-      throw IoError(path_.string(), "resume batch file",
-                    "not a simorch batch file (root attribute 'format' is " +
-                        (stored.has_format ? "'" + stored.format + "'" : std::string("missing")) +
-                        ", expected 'simorch-batch')",
+  struct StoredState {
+    std::string study_hash;
+    std::string run_state;
+  };
+
+  // The root attributes that decide a resume; refuses a foreign file and any other
+  // format_version with one line (rows of another layout cannot be continued).
+  StoredState read_stored_state(const h5::File& file) const {
+    const auto version = io_detail::check_batch_format(file, path_.string(), resume_operation);
+    if (version != batch_format_version) {
+      throw IoError(path_.string(), resume_operation,
+                    "written with format_version " + std::to_string(version) +
+                        ", and this simorch continues only format_version " +
+                        std::to_string(batch_format_version) +
+                        " files; finish it with the simorch that started it, or use --force "
+                        "to start over",
                     true);
     }
-    if (stored.format_version > batch_format_version) {
-      throw IoError(path_.string(), "resume batch file",
-                    "written by a newer simorch (format_version " +
-                        std::to_string(stored.format_version) + ", this simorch writes " +
-                        std::to_string(batch_format_version) + ")",
-                    true);
-    }
-    if (stored.study_hash != hash_) {
-      study_mismatch(stored.study_hash, path_.string());
-    }
+    return {h5::read_string_attribute(file, "study_hash"),
+            h5::read_string_attribute(file, "run_state")};
   }
 
   // A cleanly closed file: add whatever the journal holds beyond it, then go on.
@@ -581,7 +591,7 @@ class BatchWriter::Impl {
       open_layout(h5::FileAccess::read_write);
       // Marked before the first change, so a kill from here on sends the next resume to
       // the journal instead of to a half-updated file that claims to be clean.
-      layout_->set_state("running", num_done_);
+      layout_->set_state(run_state::running, num_done_);
       layout_->flush();
     }
     if (is_ours) {
@@ -773,13 +783,13 @@ class BatchWriter::Impl {
     try {
       {
         auto file = h5::File::create(tmp, true);
-        io_detail::create_layout(file, study_, {hash_, canonical_text(study_), header.created});
+        io_detail::create_batch_file(file, study_, {hash_, canonical_text(study_), header.created});
         file.close();
       }
       layout_.emplace(h5::File::open(tmp, h5::FileAccess::read_write), study_);
       replay = replay_journal(0);
       layout_->rebuild_errors();
-      layout_->set_state("running", num_done_);
+      layout_->set_state(run_state::running, num_done_);
       layout_->close();
       layout_.reset();
       rename_or_throw(tmp, path_);

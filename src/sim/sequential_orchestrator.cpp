@@ -90,6 +90,7 @@ TaskSummary SequentialOrchestrator::run(const TaskSpec& task,
     stop(summary, TaskStatus::error, "invalid parameters: %s", e.what());
   }
   if (!model) {
+    summary.failure_time_s = 0.0;
     summary.wall_time_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return summary;
@@ -159,6 +160,10 @@ TaskSummary SequentialOrchestrator::run(const TaskSpec& task,
   metrics.write(summary, summary.status == TaskStatus::completed, dt);
   std::copy(x.data(), x.data() + 6, summary.final_state);
   summary.steps = k;
+  // k·dt is the end of the last period simulated: the sample found outside the bounds,
+  // the end of the period in which the state diverged or dp45 gave up, or the start of
+  // the period whose control law threw (docs/physics.md, "Metrics").
+  if (summary.status != TaskStatus::completed) summary.failure_time_s = static_cast<double>(k) * dt;
   summary.integrator_steps = integrator.counts().accepted;
   summary.rejected_steps = integrator.counts().rejected;
   summary.wall_time_s =

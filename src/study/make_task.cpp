@@ -1,8 +1,9 @@
+#include "simorch/study/make_task.hpp"
+
 #include <string>
 
 #include "philox_stream.hpp"
 #include "simorch/error.hpp"
-#include "simorch/study/make_task.hpp"
 
 namespace simorch {
 namespace {

@@ -69,6 +69,9 @@ TEST(ReportCli, json_output_is_valid_json_with_the_same_figures) {
                            "assert d['tasks']['by_status']['diverged'] == 1; "
                            "assert abs(d['metrics']['ise']['p50'] - 4.5) < 1e-12; "
                            "assert d['metrics']['settling_time']['nan_count'] == 2; "
+                           "assert d['failed'] == 2; "
+                           "assert abs(d['failure_metrics']['failure_time_s']['p50'] - 1.0) "
+                           "< 1e-12; "
                            "assert d['file']['is_partial'] is False; "
                            "assert len(d['timing']['segments'][0]['thread_timing']) == 4; "
                            "assert d['timing']['amdahl_prediction'][-1]['cores'] == 1024",

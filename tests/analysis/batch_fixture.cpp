@@ -5,41 +5,20 @@
 #include <limits>
 #include <span>
 
+#include "batch_tables.hpp"
 #include "simorch/h5/attribute.hpp"
 #include "simorch/h5/file.hpp"
 
 namespace simorch::test {
 namespace {
 
+using io_detail::ErrorRow;
+using io_detail::RankRow;
+using io_detail::SegmentRow;
+using io_detail::table_type;
+using io_detail::ThreadRow;
+
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-
-struct SegmentRow {
-  std::int32_t segment;
-  double start_unix_s, end_unix_s, wall_s, setup_s, finalize_s;
-  std::int32_t ranks, threads_per_rank;
-  std::uint64_t tasks_done;
-  std::int8_t outcome;
-};
-
-struct RankRow {
-  std::int32_t segment, rank;
-  char host[64];
-  std::int32_t threads;
-  std::uint64_t tasks;
-  double compute_s, idle_s, comm_s, wall_s;
-};
-
-struct ThreadRow {
-  std::int32_t segment, rank, thread;
-  std::uint64_t tasks;
-  double busy_s;
-};
-
-struct ErrorRow {
-  std::uint64_t task_id;
-  std::int8_t status;
-  char message[96];
-};
 
 template <class Row>
 void write_table(const h5::Group& group, const char* name, const h5::Datatype& type,
@@ -64,6 +43,7 @@ BatchFixture ten_task_fixture() {
   f.success = {1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
   for (int i = 0; i < 10; ++i) f.ise.push_back(i + 1.0);
   f.settling_time = {1.0, 2.0, 3.0, 4.0, 5.0, 6.0, nan, nan, nan, nan};
+  f.failure_time_s = {nan, nan, nan, nan, nan, nan, nan, nan, 1.5, 0.5};
   f.error_messages = {"dp45 step fell below min_step 1e-12 at t = 0.5"};
   SegmentTiming s;
   s.wall_s = 10.0;
@@ -115,17 +95,12 @@ void write_batch_fixture(const std::filesystem::path& path, const BatchFixture& 
        {"itae", "max_abs_theta1", "max_abs_theta2", "max_abs_x", "max_abs_u", "control_energy"})
     write_column(results, name, twice);
   write_column(results, "settling_time", f.settling_time);
+  if (!f.failure_time_s.empty()) write_column(results, "failure_time_s", f.failure_time_s);
   write_column(results, "steps", std::vector<std::int64_t>(n, 500));
   write_column(results, "wall_time_s", std::vector<double>(n, 0.002));
   write_column(results, "rank", std::vector<std::int32_t>(n, 0));
   write_column(results, "thread", std::vector<std::int32_t>(n, 0));
 
-  const auto error_type =
-      h5::CompoundBuilder(sizeof(ErrorRow))
-          .add("task_id", offsetof(ErrorRow, task_id), h5::native_type<std::uint64_t>())
-          .add("status", offsetof(ErrorRow, status), h5::native_type<std::int8_t>())
-          .add("message", offsetof(ErrorRow, message), h5::fixed_string_type(96))
-          .build();
   std::vector<ErrorRow> errors;
   std::size_t next_message = 0;
   for (std::uint64_t i = 0; i < n; ++i) {
@@ -136,7 +111,7 @@ void write_batch_fixture(const std::filesystem::path& path, const BatchFixture& 
     std::strncpy(row.message, f.error_messages[next_message++].c_str(), sizeof row.message - 1);
     errors.push_back(row);
   }
-  write_table(results, "errors", error_type, errors);
+  write_table(results, "errors", table_type(batch_table("/results/errors")), errors);
 
   if (!f.has_timing_group) return;
   const auto timing = file.create_group("timing");
@@ -144,59 +119,14 @@ void write_batch_fixture(const std::filesystem::path& path, const BatchFixture& 
   std::vector<RankRow> ranks;
   std::vector<ThreadRow> threads;
   for (const SegmentTiming& s : f.segments) {
-    segments.push_back({s.segment, s.start_unix_s, s.end_unix_s, s.wall_s, s.setup_s, s.finalize_s,
-                        s.ranks, s.threads_per_rank, s.tasks_done,
-                        static_cast<std::int8_t>(s.outcome)});
-    for (const RankTiming& r : s.rank_timing) {
-      RankRow row{};
-      row.segment = s.segment;
-      row.rank = r.rank;
-      std::strncpy(row.host, r.host.c_str(), sizeof row.host - 1);
-      row.threads = r.threads;
-      row.tasks = r.tasks;
-      row.compute_s = r.compute_s;
-      row.idle_s = r.idle_s;
-      row.comm_s = r.comm_s;
-      row.wall_s = r.wall_s;
-      ranks.push_back(row);
-    }
-    for (const ThreadTiming& t : s.thread_timing)
-      threads.push_back({s.segment, t.rank, t.thread, t.tasks, t.busy_s});
+    const auto rows = io_detail::to_rows(s);
+    segments.push_back(rows.segment);
+    ranks.insert(ranks.end(), rows.ranks.begin(), rows.ranks.end());
+    threads.insert(threads.end(), rows.threads.begin(), rows.threads.end());
   }
-  const auto i32 = h5::native_type<std::int32_t>();
-  const auto u64 = h5::native_type<std::uint64_t>();
-  const auto f64 = h5::native_type<double>();
-  const auto segment_type =
-      h5::CompoundBuilder(sizeof(SegmentRow))
-          .add("segment", offsetof(SegmentRow, segment), i32)
-          .add("start_unix_s", offsetof(SegmentRow, start_unix_s), f64)
-          .add("end_unix_s", offsetof(SegmentRow, end_unix_s), f64)
-          .add("wall_s", offsetof(SegmentRow, wall_s), f64)
-          .add("setup_s", offsetof(SegmentRow, setup_s), f64)
-          .add("finalize_s", offsetof(SegmentRow, finalize_s), f64)
-          .add("ranks", offsetof(SegmentRow, ranks), i32)
-          .add("threads_per_rank", offsetof(SegmentRow, threads_per_rank), i32)
-          .add("tasks_done", offsetof(SegmentRow, tasks_done), u64)
-          .add("outcome", offsetof(SegmentRow, outcome), h5::native_type<std::int8_t>())
-          .build();
-  const auto rank_type = h5::CompoundBuilder(sizeof(RankRow))
-                             .add("segment", offsetof(RankRow, segment), i32)
-                             .add("rank", offsetof(RankRow, rank), i32)
-                             .add("host", offsetof(RankRow, host), h5::fixed_string_type(64))
-                             .add("threads", offsetof(RankRow, threads), i32)
-                             .add("tasks", offsetof(RankRow, tasks), u64)
-                             .add("compute_s", offsetof(RankRow, compute_s), f64)
-                             .add("idle_s", offsetof(RankRow, idle_s), f64)
-                             .add("comm_s", offsetof(RankRow, comm_s), f64)
-                             .add("wall_s", offsetof(RankRow, wall_s), f64)
-                             .build();
-  const auto thread_type = h5::CompoundBuilder(sizeof(ThreadRow))
-                               .add("segment", offsetof(ThreadRow, segment), i32)
-                               .add("rank", offsetof(ThreadRow, rank), i32)
-                               .add("thread", offsetof(ThreadRow, thread), i32)
-                               .add("tasks", offsetof(ThreadRow, tasks), u64)
-                               .add("busy_s", offsetof(ThreadRow, busy_s), f64)
-                               .build();
+  const auto segment_type = table_type(batch_table("/timing/segments"));
+  const auto rank_type = table_type(batch_table("/timing/ranks"));
+  const auto thread_type = table_type(batch_table("/timing/threads"));
   write_table(timing, "segments", segment_type, segments);
   write_table(timing, "ranks", rank_type, ranks);
   write_table(timing, "threads", thread_type, threads);

@@ -1,14 +1,15 @@
 #pragma once
 
-// Writes batch files by hand with the h5 wrappers, exactly as docs/hdf5-schema.md lays
-// them out, so the reader and the report are tested against the schema itself (and on
-// files no writer would produce: foreign, newer, damaged).
+// Writes batch files by hand with the h5 wrappers and the schema's table rows, as
+// docs/hdf5-schema.md lays them out, so the reader and the report are tested against the schema
+// itself (and on files no writer would produce: foreign, newer, damaged).
 
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "simorch/io/batch_schema.hpp"
 #include "simorch/io/run_timing.hpp"
 #include "simorch/sim/task.hpp"
 
@@ -17,14 +18,15 @@ namespace simorch::test {
 /// What goes into a hand-made batch file.
 struct BatchFixture {
   std::string format = "simorch-batch";
-  std::int32_t format_version = 1;
+  std::int32_t format_version = batch_format_version;
   std::string study_canonical = "monte_carlo.tasks = 10\nmonte_carlo.seed = 7\n";
   std::string study_hash = "0123456789abcdef";
   std::string run_state = "complete";
   std::vector<TaskStatus> status;  ///< one per task; n_tasks = status.size()
   std::vector<std::uint8_t> success;
-  std::vector<double> ise;            ///< one per task; the other metrics are derived
-  std::vector<double> settling_time;  ///< one per task
+  std::vector<double> ise;             ///< one per task; the other metrics are derived
+  std::vector<double> settling_time;   ///< one per task
+  std::vector<double> failure_time_s;  ///< one per task, or empty for a file without it
   std::vector<SegmentTiming> segments;
   std::vector<std::string> error_messages;  ///< for the tasks with status error, in order
   bool has_timing_group = true;

@@ -36,7 +36,7 @@ TEST(BatchReader, reads_root_attributes_and_columns) {
   const BatchReader reader(dir / "a.h5");
   const BatchInfo& info = reader.info();
   EXPECT_EQ(info.format, "simorch-batch");
-  EXPECT_EQ(info.format_version, 1);
+  EXPECT_EQ(info.format_version, batch_format_version);
   EXPECT_EQ(info.n_tasks, 10u);
   EXPECT_EQ(info.tasks_done, 10u);
   EXPECT_EQ(info.controller, "classical_smc");
@@ -100,11 +100,11 @@ TEST(BatchReader, reads_a_file_without_timing_as_no_segments) {
 TEST(BatchReader, refuses_a_newer_format_version) {
   const ScopedTempDir dir("reader");
   BatchFixture f = ten_task_fixture();
-  f.format_version = 2;
+  f.format_version = batch_format_version + 1;
   write_batch_fixture(dir / "a.h5", f);
   const IoError e = open_error(dir / "a.h5");
   EXPECT_TRUE(e.is_bad_input());
-  EXPECT_NE(std::string(e.what()).find("format_version 2 is newer"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("format_version 3 is newer"), std::string::npos) << e.what();
 }
 
 TEST(BatchReader, refuses_a_foreign_hdf5_file) {

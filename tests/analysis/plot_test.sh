@@ -29,7 +29,7 @@ check_png() {
 }
 
 "$src/scripts/plot" run "$tmp/t2.h5" -o "$tmp/run"
-for png in run_timing run_metrics run_trajectories; do check_png "$tmp/run/$png.png"; done
+for png in run_timing run_metrics run_survival run_trajectories; do check_png "$tmp/run/$png.png"; done
 
 "$src/scripts/plot" scaling --simorch "$simorch" "$tmp/t1.h5" "$tmp/t2.h5" -o "$tmp/scaling"
 check_png "$tmp/scaling/scaling.png"

@@ -55,6 +55,28 @@ TEST(RunReport, counts_outcomes_and_summarises_completed_tasks) {
   EXPECT_EQ(r.error_count, 1u);
 }
 
+TEST(RunReport, summarises_failure_times_over_the_failed_tasks) {
+  const ScopedTempDir dir("report");
+  write_batch_fixture(dir / "a.h5", ten_task_fixture());
+  const RunReport r = make_run_report(BatchReader(dir / "a.h5"));
+  EXPECT_EQ(r.failed, 2u);
+  ASSERT_EQ(r.failure_metrics.size(), 1u);
+  // The diverged task failed at 1.5 s, the error at 0.5 s; completed tasks (NaN) are not in.
+  const MetricSummary& failure = r.failure_metrics[0];
+  EXPECT_EQ(failure.name, "failure_time_s");
+  EXPECT_EQ(failure.quantiles.count, 2u);
+  EXPECT_EQ(failure.quantiles.nan_count, 0u);
+  EXPECT_NEAR(failure.quantiles.p50, 1.0, 1e-12);
+  EXPECT_NEAR(failure.quantiles.p5, 0.55, 1e-12);
+  const std::string text = format_report_text(r);
+  EXPECT_TRUE(contains(text, "Failure times over the 2 failed tasks")) << text;
+
+  BatchFixture without = ten_task_fixture();
+  without.failure_time_s.clear();  // a file that predates the column
+  write_batch_fixture(dir / "b.h5", without);
+  EXPECT_TRUE(make_run_report(BatchReader(dir / "b.h5")).failure_metrics.empty());
+}
+
 TEST(RunReport, derives_timing_figures_and_the_amdahl_prediction) {
   const ScopedTempDir dir("report");
   write_batch_fixture(dir / "a.h5", ten_task_fixture());

@@ -12,8 +12,8 @@
 #include "simorch/io/batch_reader.hpp"
 #include "simorch/io/batch_writer.hpp"
 #include "simorch/sim/sequential_orchestrator.hpp"
-#include "simorch/study/study.hpp"
 #include "simorch/study/make_task.hpp"
+#include "simorch/study/study.hpp"
 #include "support/run_cli.hpp"
 
 namespace simorch::analysis {

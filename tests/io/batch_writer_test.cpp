@@ -130,7 +130,7 @@ TEST_F(BatchWriterFile, root_attributes_errors_and_timing_tables) {
       << "a complete file needs no journal";
   const auto file = h5::File::open(path_, h5::FileAccess::read_only);
   EXPECT_EQ(h5::read_string_attribute(file, "format"), "simorch-batch");
-  EXPECT_EQ(h5::read_attribute<std::int32_t>(file, "format_version"), 1);
+  EXPECT_EQ(h5::read_attribute<std::int32_t>(file, "format_version"), batch_format_version);
   EXPECT_EQ(h5::read_string_attribute(file, "run_state"), "complete");
   EXPECT_EQ(h5::read_attribute<std::uint64_t>(file, "tasks_done"), num_tasks);
   EXPECT_EQ(h5::read_attribute<std::uint64_t>(file, "n_tasks"), num_tasks);

@@ -20,8 +20,8 @@
 #include "simorch/h5/file.hpp"
 #include "simorch/io/batch_writer.hpp"
 #include "simorch/sim/task.hpp"
-#include "simorch/study/study.hpp"
 #include "simorch/study/make_task.hpp"
+#include "simorch/study/study.hpp"
 
 namespace simorch::test {
 
@@ -78,10 +78,12 @@ inline TaskSummary fake_summary(std::uint64_t id) {
   s.thread = static_cast<std::int32_t>(id % 2);
   if (id % 7 == 3) {
     s.status = TaskStatus::error;
+    s.failure_time_s = 0.01 * x;
     std::snprintf(s.message, sizeof s.message, "dp45 step below min_step in task %llu",
                   static_cast<unsigned long long>(id));
   } else if (id % 11 == 5) {
     s.status = TaskStatus::diverged;
+    s.failure_time_s = 0.5 + 0.01 * x;
     std::snprintf(s.message, sizeof s.message, "NaN in the state at t=0.%llu",
                   static_cast<unsigned long long>(id % 10));
   } else {

@@ -13,8 +13,8 @@
 
 #include "simorch/error.hpp"
 #include "simorch/sim/sequential_orchestrator.hpp"
-#include "simorch/study/study.hpp"
 #include "simorch/study/make_task.hpp"
+#include "simorch/study/study.hpp"
 
 namespace simorch {
 namespace {

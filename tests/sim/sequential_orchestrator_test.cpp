@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <string>
@@ -198,6 +199,7 @@ TEST(SequentialOrchestrator, a_run_that_never_settles_completes_without_success)
   const TaskSummary s = orchestrator.run(task_with(tilt(0.5), 0, plant));
   EXPECT_EQ(s.status, TaskStatus::completed);
   EXPECT_TRUE(std::isnan(s.settling_time));
+  EXPECT_TRUE(std::isnan(s.failure_time_s)) << "a completed task has no failure time";
   EXPECT_EQ(s.success, 0);
 }
 
@@ -218,6 +220,7 @@ TEST(SequentialOrchestrator, huge_initial_velocity_is_a_status_not_an_exception)
   const TaskSummary at_start = orchestrator.run(task_with(x));
   EXPECT_EQ(at_start.status, TaskStatus::out_of_bounds);
   EXPECT_EQ(at_start.steps, 0);
+  EXPECT_EQ(at_start.failure_time_s, 0.0);
   EXPECT_NE(std::string(at_start.message).find("theta1_dot"), std::string::npos)
       << at_start.message;
 }
@@ -231,6 +234,7 @@ TEST(SequentialOrchestrator, overflowing_state_is_diverged) {
   const TaskSummary s = orchestrator.run(task_with(x));
   EXPECT_EQ(s.status, TaskStatus::diverged);
   EXPECT_EQ(s.steps, 1);
+  EXPECT_EQ(s.failure_time_s, 0.01) << "the end of the period in which it diverged";
   EXPECT_NE(std::string(s.message).find("NaN"), std::string::npos) << s.message;
   EXPECT_FALSE(Eigen::Map<const State>(s.final_state).allFinite());
 }
@@ -245,6 +249,11 @@ TEST(SequentialOrchestrator, trajectory_is_nan_after_an_early_stop) {
   const auto stop = static_cast<std::size_t>(s.steps);
   ASSERT_GT(stop, 0u);
   ASSERT_LT(stop, 500u);
+  // The first sample outside the bounds, as the message says ("at t = ... s").
+  EXPECT_EQ(s.failure_time_s, static_cast<double>(s.steps) * config.dt);
+  char at[32];
+  std::snprintf(at, sizeof at, "at t = %.6g s", s.failure_time_s);
+  EXPECT_NE(std::string(s.message).find(at), std::string::npos) << s.message << " / " << at;
   for (std::size_t k = 0; k < stop; ++k) {
     for (Eigen::Index i = 0; i < 6; ++i) ASSERT_TRUE(std::isfinite(buffers.at(k, i))) << k;
     ASSERT_EQ(buffers.control[k], 0.0) << k;

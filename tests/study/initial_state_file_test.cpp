@@ -4,8 +4,8 @@
 
 #include "simorch/error.hpp"
 #include "simorch/h5/file.hpp"
-#include "simorch/study/study.hpp"
 #include "simorch/study/make_task.hpp"
+#include "simorch/study/study.hpp"
 #include "support/run_cli.hpp"
 
 namespace simorch {

@@ -1,3 +1,5 @@
+#include "simorch/study/make_task.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,7 +10,6 @@
 
 #include "simorch/error.hpp"
 #include "simorch/model/dip_model.hpp"
-#include "simorch/study/make_task.hpp"
 #include "study_test_util.hpp"
 
 namespace simorch {

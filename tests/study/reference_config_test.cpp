@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "simorch/model/dip_model.hpp"
-#include "simorch/study/study.hpp"
 #include "simorch/study/make_task.hpp"
+#include "simorch/study/study.hpp"
 
 namespace simorch {
 namespace {

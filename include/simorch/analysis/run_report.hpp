@@ -34,8 +34,13 @@ struct RunReport {
   std::uint64_t successes = 0;  ///< completed and settled
   /// successes / finished with its 95 % Wilson interval (NaN estimate when none finished).
   Interval success_rate;
-  /// p5/p50/p95 of every summary metric, steps and wall_time_s over completed tasks.
+  /// p5/p50/p95 of every summary metric, steps and wall_time_s over completed tasks
+  /// (the schema columns of report role metric, then cost).
   std::vector<MetricSummary> metrics;
+  std::uint64_t failed = 0;  ///< tasks with status out_of_bounds, diverged or error
+  /// p5/p50/p95 of the failure columns (failure_time_s) over the failed tasks; empty for a
+  /// file that predates them.
+  std::vector<MetricSummary> failure_metrics;
   std::vector<TaskErrorRecord> errors;  ///< the first few failure messages
   std::uint64_t error_count = 0;        ///< all rows of /results/errors
   std::vector<SegmentTiming> segments;

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -8,13 +7,11 @@
 #include <string_view>
 #include <vector>
 
+#include "simorch/io/batch_schema.hpp"
 #include "simorch/io/run_timing.hpp"
 #include "simorch/sim/task.hpp"
 
 namespace simorch {
-
-/// The format_version this simorch reads and writes (docs/hdf5-schema.md).
-inline constexpr std::int32_t batch_format_version = 1;
 
 /// Root attributes of a batch file (docs/hdf5-schema.md, "Root attributes").
 struct BatchInfo {
@@ -37,13 +34,10 @@ struct BatchInfo {
   std::uint64_t tasks_done = 0;
 
   /// True when the writer finished (run_state complete) and no task is pending.
-  bool is_complete() const noexcept { return run_state == "complete" && tasks_done == n_tasks; }
+  bool is_complete() const noexcept {
+    return run_state == simorch::run_state::complete && tasks_done == n_tasks;
+  }
 };
-
-/// The float64 summary metric columns of /results, in schema order.
-inline constexpr std::array<std::string_view, 8> summary_metric_names = {
-    "ise",       "itae",      "max_abs_theta1", "max_abs_theta2",
-    "max_abs_x", "max_abs_u", "control_energy", "settling_time"};
 
 /// One row of /results/errors: why a task failed.
 struct TaskErrorRecord {
@@ -82,6 +76,7 @@ class BatchReader {
   /// True when /results holds a dataset `name`.
   bool has_column(std::string_view name) const;
   /// A 1-D numeric /results dataset (a metric, steps, rank, wall_time_s, ...) as doubles.
+  /// A schema column the file predates (an older format_version) reads as its fill value.
   std::vector<double> column(std::string_view name) const;
   /// /results/errors; empty when the file has none.
   std::vector<TaskErrorRecord> errors() const;

@@ -8,8 +8,8 @@
 
 #include "simorch/io/run_timing.hpp"
 #include "simorch/sim/task.hpp"
-#include "simorch/study/study.hpp"
 #include "simorch/study/make_task.hpp"
+#include "simorch/study/study.hpp"
 
 namespace simorch {
 

@@ -2,12 +2,20 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "simorch/io/batch_schema.hpp"
 
 namespace simorch {
 
 /// How a run segment ended.
 enum class RunOutcome : std::int32_t { complete = 0, interrupted = 1 };
+
+/// "complete" or "interrupted", as the run_state of a file the segment closed.
+inline std::string_view to_string(RunOutcome outcome) noexcept {
+  return outcome == RunOutcome::complete ? run_state::complete : run_state::interrupted;
+}
 
 /// One rank's time in one run segment (a row of /timing/ranks).
 struct RankTiming {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string_view>
 #include <type_traits>
 
@@ -19,8 +20,14 @@ enum class TaskStatus : std::int8_t {
 };
 inline constexpr int task_status_count = 5;
 
-/// "pending", "completed", ...
+/// "pending", "completed", ... (the one place the status names are spelled).
 std::string_view to_string(TaskStatus status) noexcept;
+
+/// True for the statuses of a task that ran and failed (out_of_bounds, diverged, error).
+constexpr bool is_failure(TaskStatus status) noexcept {
+  return status == TaskStatus::out_of_bounds || status == TaskStatus::diverged ||
+         status == TaskStatus::error;
+}
 
 /// Everything one simulation needs beyond the study: a pure function of (study, id).
 struct TaskSpec {
@@ -43,6 +50,9 @@ struct TaskSummary {
   double max_abs_u = 0;       ///< max |u| [N]
   double control_energy = 0;  ///< ∫ u² dt
   double settling_time = 0;  ///< first time after which |θ1|,|θ2| stay ≤ tolerance; NaN if never
+  /// Simulated time [s] at which the task left the bounds, diverged or failed; NaN when it
+  /// completed (or the time is unknown).
+  double failure_time_s = std::numeric_limits<double>::quiet_NaN();
   double final_state[6] = {};
   double wall_time_s = 0;  ///< compute time of this task (not part of the bitwise results)
   std::int64_t steps = 0;  ///< control periods simulated

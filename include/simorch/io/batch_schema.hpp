@@ -1,0 +1,121 @@
+#pragma once
+
+// The batch file's schema in one place (docs/hdf5-schema.md is generated from it): the
+// format name and version, the run states, the status names, every per-task dataset and
+// every timing/error table. The writer creates, writes and reads the file from these
+// tables, the reader checks against them, the reports pick their columns from them and
+// the tests compare files with them.
+//
+// Adding a per-task column: add the member to TaskSummary, compute it, and add one row
+// to the column table in src/io/batch_schema.cpp (bump batch_format_version and set the
+// row's since_version). Adding a field to a /timing table: a member of its row struct
+// and one row of its field list (src/io/batch_tables.hpp, src/io/batch_schema.cpp).
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace simorch {
+
+/// Root attribute `format` of every batch file.
+inline constexpr std::string_view batch_format_name = "simorch-batch";
+/// The format_version this simorch writes (and the newest it reads). 2 added
+/// /results/failure_time_s.
+inline constexpr std::int32_t batch_format_version = 2;
+
+/// Values of the root attribute `run_state`.
+namespace run_state {
+inline constexpr std::string_view running = "running";          ///< open, or its writer died
+inline constexpr std::string_view interrupted = "interrupted";  ///< closed with tasks pending
+inline constexpr std::string_view complete = "complete";        ///< closed, every task done
+}  // namespace run_state
+
+/// Element type of a dataset or a table field as stored in the file.
+enum class ElementType : std::uint8_t { int8, uint8, int32, int64, uint64, float64, text };
+
+/// "int8", "float64", "string[96]", ... as the docs write them (`size` for text).
+std::string element_type_name(ElementType type, std::size_t size);
+
+/// Where the writer takes a per-task dataset's rows from.
+enum class ColumnSource : std::uint8_t {
+  summary,     ///< a TaskSummary member (at summary_offset)
+  task_input,  ///< regenerated from (study, task id)
+  trajectory,  ///< the trajectory buffers of write()
+};
+
+/// What `simorch report` does with a per-task column.
+enum class ReportRole : std::uint8_t {
+  none,
+  metric,   ///< quantiles over completed tasks, "Summary metrics"
+  cost,     ///< quantiles over completed tasks, after the metrics
+  failure,  ///< quantiles over failed tasks (out_of_bounds, diverged, error)
+};
+
+/// Attribute `columns` (or `names`) written on a dataset.
+enum class ColumnNames : std::uint8_t { none, state, params, status };
+
+/// One dataset with one row per task, under /tasks, /results or /trajectories.
+struct ColumnSpec {
+  std::string_view path;  ///< "/results/ise"
+  ElementType type;       ///< stored element type
+  std::size_t width;      ///< values per row (per sample for trajectories): 1, 6, 13; bytes of text
+  std::string_view shape;  ///< as documented: "[M]", "[M, 6]", "[M, K, 6]"
+  std::string_view unit;   ///< "s", "rad", "" when none
+  std::string_view meaning;
+  ColumnSource source;
+  std::size_t summary_offset;  ///< offsetof(TaskSummary, member) for source summary
+  double fill;                 ///< value of rows never written (numeric columns)
+  std::int32_t since_version;  ///< first format_version that has it
+  bool is_run_dependent;       ///< differs between layouts (rank, thread, wall_time_s)
+  bool is_optional;            ///< present only for some studies (params, trajectories)
+  ReportRole report;
+  ColumnNames names;
+  /// The last path component ("ise").
+  std::string_view name() const noexcept { return path.substr(path.rfind('/') + 1); }
+};
+
+/// Every per-task dataset, in schema order.
+std::span<const ColumnSpec> batch_columns() noexcept;
+/// The per-task dataset at `path` ("/results/ise") or named `name` under /results ("ise");
+/// nullptr when there is none.
+const ColumnSpec* find_batch_column(std::string_view path_or_name) noexcept;
+
+/// One field of a compound table.
+struct FieldSpec {
+  std::string_view name;
+  ElementType type;
+  std::size_t offset;  ///< in the table's row struct
+  std::size_t size;    ///< bytes (the capacity of a text field)
+  std::string_view unit;
+  std::string_view meaning;
+};
+
+/// A compound table with a growing number of rows (/results/errors, /timing/*).
+struct TableSpec {
+  std::string_view path;
+  std::size_t row_size;   ///< sizeof the row struct
+  std::string_view rows;  ///< what one row is, for the docs: "one per failed task"
+  std::span<const FieldSpec> fields;
+};
+
+/// /results/errors, /timing/segments, /timing/ranks, /timing/threads, in that order.
+std::span<const TableSpec> batch_tables() noexcept;
+/// The table at `path`; throws std::out_of_range for a path that is not a table.
+const TableSpec& batch_table(std::string_view path);
+
+/// One root attribute (or /timing attribute), for the docs and the identity checks.
+struct AttributeSpec {
+  std::string_view name;
+  std::string_view type;  ///< as the docs write it: "string", "uint64", ...
+  std::string_view meaning;
+};
+/// Root attributes in the order they are written.
+std::span<const AttributeSpec> batch_root_attributes() noexcept;
+
+/// The generated part of docs/hdf5-schema.md (markdown tables), which a test compares
+/// with the committed page.
+std::string batch_schema_markdown();
+
+}  // namespace simorch
