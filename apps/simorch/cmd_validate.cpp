@@ -10,27 +10,11 @@
 #include <string>
 
 #include "command_registry.hpp"
+#include "simorch/run/preflight.hpp"
 #include "simorch/study/study.hpp"
 
 namespace simorch::cli {
 namespace {
-
-/// Bytes of the batch file's datasets per docs/hdf5-schema.md (format_version 1), without
-/// HDF5 metadata, chunk padding and the /results/errors table, which only failed tasks fill.
-double estimated_output_bytes(const Study& study) {
-  const auto tasks = static_cast<double>(study.num_tasks());
-  double per_task = 6 * 8;                                              // /tasks/initial_state
-  if (study.uncertainty.is_active()) per_task += DipParams::count * 8;  // /tasks/params
-  per_task += 1 + 1;                                                    // status, success
-  per_task += 8 * 8;                                                    // the eight float64 metrics
-  per_task += 6 * 8;                                                    // final_state
-  per_task += 3 * 8;      // steps, integrator_steps, rejected_steps
-  per_task += 4 + 4 + 8;  // rank, thread, wall_time_s
-  per_task += 96;         // message (fixed-length string)
-  const auto samples = static_cast<double>(study.sim.num_samples());
-  per_task += samples * (6 * 8 + 8);      // /trajectories/state and /control
-  return tasks * per_task + samples * 8;  // + /trajectories/time
-}
 
 std::string describe_initial_state(const Study& study) {
   const InitialStateSpec& spec = study.initial_state;
@@ -93,7 +77,18 @@ void run_validate(const ValidateOptions& options) {
   fmt::print("parameter uncertainty: {}\n", describe_uncertainty(study));
   fmt::print("seed: {}\n", study.monte_carlo.seed);
   fmt::print("output: {}\n", study.output.path.string());
-  fmt::print("estimated output size: {:.3g} MB\n", estimated_output_bytes(study) / 1e6);
+  // The figures `simorch run` checks before it creates anything (without --output).
+  const SpaceEstimate space = estimate_space(study, study.output.path, /*is_resume=*/false);
+  fmt::print("estimated output size: {} (batch file {} + journal {})\n",
+             format_megabytes(space.needed_bytes), format_megabytes(space.output_bytes),
+             format_megabytes(space.journal_bytes));
+  if (space.free_bytes >= 0) {
+    fmt::print("free space at {}: {}{}\n", space.folder.string(),
+               format_megabytes(space.free_bytes),
+               space.needed_bytes > space.free_bytes ? " (too little: simorch run will refuse)"
+               : space.needed_bytes > 0.5 * space.free_bytes ? " (the run would take over half)"
+                                                             : "");
+  }
   fmt::print("warnings: {}\n", study.warnings.size());
 }
 

@@ -1,4 +1,4 @@
-#include "result_block.hpp"
+#include "simorch/run/result_block.hpp"
 
 #include <gtest/gtest.h>
 
