@@ -7,7 +7,7 @@
 #include "simorch/error.hpp"
 #include "simorch/run/preflight.hpp"
 #include "simorch/sim/sequential_orchestrator.hpp"
-#include "simorch/study/task_source.hpp"
+#include "simorch/study/make_task.hpp"
 
 namespace simorch::detail {
 

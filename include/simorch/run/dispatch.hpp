@@ -12,7 +12,7 @@
 #include "simorch/io/run_timing.hpp"
 #include "simorch/sim/sequential_orchestrator.hpp"
 #include "simorch/sim/task.hpp"
-#include "simorch/study/task_source.hpp"
+#include "simorch/study/make_task.hpp"
 
 namespace simorch {
 
