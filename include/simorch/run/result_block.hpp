@@ -5,11 +5,7 @@
 #include <memory>
 #include <span>
 
-<<<<<<<< HEAD:src/mpi/result_block.hpp
-#include "messages.hpp"
-========
 #include "simorch/run/messages.hpp"
->>>>>>>> ops:include/simorch/run/result_block.hpp
 #include "simorch/sim/sequential_orchestrator.hpp"
 #include "simorch/sim/task.hpp"
 
