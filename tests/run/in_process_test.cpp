@@ -14,6 +14,7 @@
 
 #include "simorch/error.hpp"
 #include "simorch/io/batch_reader.hpp"
+#include "simorch/io/batch_schema.hpp"
 #include "simorch/run/cores.hpp"
 
 namespace simorch {
@@ -65,7 +66,9 @@ void expect_same_results(const fs::path& a, const fs::path& b) {
   ASSERT_TRUE(left.info().is_complete()) << a;
   ASSERT_TRUE(right.info().is_complete()) << b;
   EXPECT_EQ(left.status(), right.status());
-  for (const auto name : summary_metric_names) {
+  for (const ColumnSpec& spec : batch_columns()) {
+    if (spec.report != ReportRole::metric) continue;
+    const std::string_view name = spec.name();
     const auto x = left.column(name);
     const auto y = right.column(name);
     ASSERT_EQ(x.size(), y.size()) << name;
