@@ -142,8 +142,20 @@ bool can_enter_lane(const TaskSpec& task, const TrajectoryOut& out, const SimCon
   return true;
 }
 
+/// One quiet NaN for every NaN: which NaN operand's payload and sign an operation keeps
+/// depends on the operand order the compiler chose, which may differ between a batch's
+/// registers; the datasets are compared bitwise, the payload carries no information.
+double canonical(double v) noexcept {
+  return std::isnan(v) ? nan : v;
+}
+
 /// The summary of a lane, finished as SequentialOrchestrator::run finishes a task.
-TaskSummary finish_lane(const LaneIo& lane, const KernelPlan& plan, std::uint64_t id) {
+TaskSummary finish_lane(LaneIo lane, const KernelPlan& plan, std::uint64_t id) {
+  for (double& v : lane.x) v = canonical(v);
+  for (double* v : {&lane.ise, &lane.itae, &lane.control_energy, &lane.max_abs_x,
+                    &lane.max_abs_theta1, &lane.max_abs_theta2, &lane.max_abs_u, &lane.stop_u}) {
+    *v = canonical(*v);
+  }
   TaskSummary s;
   s.task_id = id;
   s.status = TaskStatus::completed;

@@ -27,8 +27,11 @@ inline Native native_sqrt(Native x) {
   return _mm256_sqrt_pd(x);
 }
 
-#include "sim/batch_kernel_impl.inc"
-#include "sim/batch_kernel_lanes.inc"
+// The order matters: the loop is written over V.
+// clang-format off
+#include "sim/batch_kernel_lanes.inc"  // V, Mask and their arithmetic
+#include "sim/batch_kernel_impl.inc"   // the closed loop over V
+// clang-format on
 
 }  // namespace kernel_avx2
 

@@ -28,8 +28,11 @@ inline Native native_sqrt(Native x) {
   return _mm512_mask_sqrt_pd(x, 0xFF, x);
 }
 
-#include "sim/batch_kernel_impl.inc"
-#include "sim/batch_kernel_lanes.inc"
+// The order matters: the loop is written over V.
+// clang-format off
+#include "sim/batch_kernel_lanes.inc"  // V, Mask and their arithmetic
+#include "sim/batch_kernel_impl.inc"   // the closed loop over V
+// clang-format on
 
 }  // namespace kernel_avx512
 
