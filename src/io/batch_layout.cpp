@@ -40,6 +40,7 @@ struct SegmentRow {
   std::int32_t ranks, threads_per_rank;
   std::uint64_t tasks_done;
   std::int32_t outcome;
+  char kernel[kernel_capacity];
 };
 
 struct RankRow {
@@ -76,6 +77,7 @@ h5::Datatype segment_type() {
       .add("threads_per_rank", offsetof(SegmentRow, threads_per_rank), i32)
       .add("tasks_done", offsetof(SegmentRow, tasks_done), h5::native_type<std::uint64_t>())
       .add("outcome", offsetof(SegmentRow, outcome), i32)
+      .add("kernel", offsetof(SegmentRow, kernel), h5::fixed_string_type(kernel_capacity))
       .build();
 }
 
@@ -429,11 +431,18 @@ void BatchLayout::write_run(const TaskSummary* s, std::uint64_t count, const dou
 }
 
 void BatchLayout::append_segment(const SegmentTiming& t) {
-  const SegmentRow row{t.segment,    t.start_unix_s,
-                       t.end_unix_s, t.wall_s,
-                       t.setup_s,    t.finalize_s,
-                       t.ranks,      t.threads_per_rank,
-                       t.tasks_done, static_cast<std::int32_t>(t.outcome)};
+  SegmentRow row{t.segment,
+                 t.start_unix_s,
+                 t.end_unix_s,
+                 t.wall_s,
+                 t.setup_s,
+                 t.finalize_s,
+                 t.ranks,
+                 t.threads_per_rank,
+                 t.tasks_done,
+                 static_cast<std::int32_t>(t.outcome),
+                 {}};
+  std::memcpy(row.kernel, t.kernel.data(), std::min(t.kernel.size(), kernel_capacity - 1));
   segments_.append_rows_raw(1, &row, t_segment_);
 
   std::vector<RankRow> ranks(t.rank_timing.size());
@@ -565,6 +574,7 @@ std::vector<SegmentTiming> BatchLayout::read_segments() const {
     t.threads_per_rank = r.threads_per_rank;
     t.tasks_done = r.tasks_done;
     t.outcome = static_cast<RunOutcome>(r.outcome);
+    t.kernel = std::string(r.kernel, strnlen(r.kernel, kernel_capacity));
     for (const auto& rr : ranks) {
       if (rr.segment != r.segment) {
         continue;

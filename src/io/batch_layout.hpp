@@ -17,7 +17,8 @@
 namespace simorch::io_detail {
 
 inline constexpr const char* batch_format = "simorch-batch";
-inline constexpr std::size_t host_capacity = 64;  ///< bytes of /timing/ranks host
+inline constexpr std::size_t host_capacity = 64;    ///< bytes of /timing/ranks host
+inline constexpr std::size_t kernel_capacity = 96;  ///< bytes of /timing/segments kernel
 
 /// Identity attributes written at creation.
 struct FileIdentity {

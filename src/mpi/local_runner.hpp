@@ -18,7 +18,10 @@ namespace simorch::mpi::detail {
 /// start, so a queued (prefetched) chunk keeps every thread busy. Main thread only.
 class LocalRunner {
  public:
-  LocalRunner(int rank, int threads, const TaskFunction& task, std::int64_t samples_per_task);
+  /// With options.batch_task set, the pool's items are groups of options.batch_width
+  /// consecutive tasks of a chunk, each run by one batch_task call.
+  LocalRunner(int rank, int threads, const TaskFunction& task, std::int64_t samples_per_task,
+              const DispatchOptions& options = {});
   ~LocalRunner();
   LocalRunner(const LocalRunner&) = delete;
   LocalRunner& operator=(const LocalRunner&) = delete;
@@ -51,6 +54,8 @@ class LocalRunner {
   int threads_;
   const TaskFunction& task_;
   std::int64_t samples_per_task_;
+  const BatchTaskFunction* batch_task_ = nullptr;  // the caller's DispatchOptions own it
+  std::uint64_t batch_width_ = 1;
   std::unique_ptr<WorkerPool> pool_;
   std::deque<InFlight> in_flight_;
   std::uint64_t seen_completions_ = 0;

@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "backoff.hpp"
-#include "simorch/mpi/stop_signal.hpp"
 #include "simorch/error.hpp"
+#include "simorch/mpi/stop_signal.hpp"
 
 namespace simorch::mpi::detail {
 
@@ -14,7 +14,7 @@ RootLoop::RootLoop(MpiChannel& channel, const std::vector<TaskRange>& pending, R
                    std::uint64_t total_threads)
     : channel_(channel),
       options_(options),
-      local_(0, options.threads, task, options.samples_per_task),
+      local_(0, options.threads, task, options.samples_per_task, options),
       scheduler_(pending, make_schedule(options, total_threads)),
       writer_(sink, options.checkpoint_interval_s),
       workers_(static_cast<std::size_t>(channel.size())),

@@ -5,6 +5,7 @@
 #include <boost/mpi/collectives/all_reduce.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <chrono>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <system_error>
@@ -13,7 +14,7 @@
 #include "simorch/mpi/guided_scheduler.hpp"
 #include "simorch/mpi/launcher.hpp"
 #include "simorch/mpi/stop_signal.hpp"
-#include "simorch/sim/sequential_orchestrator.hpp"
+#include "simorch/sim/batch_kernel.hpp"
 #include "simorch/study/task_source.hpp"
 
 namespace simorch::mpi {
@@ -53,6 +54,50 @@ std::unique_ptr<BatchWriter> open_output(const std::filesystem::path& path, cons
     if (error) throw IoError(folder.string(), "create folder", error.message(), true);
   }
   return std::make_unique<BatchWriter>(path, study, mode);
+}
+
+/// Refuses to resume a file whose earlier segments ran with other numerics: the finished
+/// rows would not be bitwise what an uninterrupted run gives (docs/kernel.md). Segments
+/// killed before they closed recorded no kernel and are not checked.
+void check_resume_numerics(const BatchWriter& writer, const KernelInfo& info,
+                           const std::filesystem::path& path) {
+  for (const SegmentTiming& segment : writer.previous_segments()) {
+    const std::string before = numerics_of(segment.kernel);
+    if (before.empty() || before == info.numerics) continue;
+    throw ConfigError("SIMORCH_KERNEL_ISA", info.isa.empty() ? "(unset)" : info.isa,
+                      "a kernel with the numerics of segment " + std::to_string(segment.segment) +
+                          " of " + path.string() + " (" + segment.kernel +
+                          "): sleef-fma = avx2 or avx512, sleef-nofma = sse2; mixing them "
+                          "would not give the bits of an uninterrupted run");
+  }
+}
+
+/// Makes tasks first, first + 1, ... on this pool thread and runs them as one batch; a task
+/// that cannot be made is an error row and leaves the batch (lanes are independent).
+void run_batch(const BatchKernel& kernel, const Study& study, std::uint64_t first,
+               std::span<TaskSummary> summaries, std::span<const TrajectoryOut> outs) {
+  std::vector<TaskSpec> specs;
+  std::vector<std::size_t> slots;
+  specs.reserve(summaries.size());
+  for (std::size_t i = 0; i < summaries.size(); ++i) {
+    try {
+      specs.push_back(make_task(study, first + i));
+      slots.push_back(i);
+    } catch (const std::exception& e) {
+      summaries[i] = TaskSummary{};
+      summaries[i].status = TaskStatus::error;
+      std::snprintf(summaries[i].message, TaskSummary::message_capacity, "%s", e.what());
+    }
+  }
+  if (slots.size() == summaries.size()) {
+    kernel.run(specs, summaries, outs);
+    return;
+  }
+  std::vector<TaskSummary> ran(slots.size());
+  std::vector<TrajectoryOut> ran_outs;
+  for (const std::size_t s : slots) ran_outs.push_back(outs.empty() ? TrajectoryOut{} : outs[s]);
+  kernel.run(specs, ran, ran_outs);
+  for (std::size_t k = 0; k < slots.size(); ++k) summaries[slots[k]] = ran[k];
 }
 
 int resolve_threads(const Study& study, const RunOptions& options, const RankCores& cores) {
@@ -98,8 +143,21 @@ RunReport run_study(const Study& study, const RunOptions& options) {
     pending = writer->pending();
     report.done_before = writer->num_done();
   });
-  std::optional<SequentialOrchestrator> orchestrator;
-  run_collectively([&] { orchestrator.emplace(study.sim, study.controller, study.nominal); });
+  // Every rank runs the same numerics (docs/kernel.md): AVX2 and AVX-512 give the same
+  // bits, SSE2 (SLEEF without FMA) does not, so one rank without AVX2 puts all on SSE2.
+  int local_isa = 0;
+  run_collectively([&] { local_isa = static_cast<int>(selected_kernel_isa()); });
+  int narrowest_isa = local_isa;
+  boost::mpi::all_reduce(world, boost::mpi::inplace(narrowest_isa), boost::mpi::minimum<int>());
+  const KernelIsa isa = narrowest_isa == static_cast<int>(KernelIsa::sse2)
+                            ? KernelIsa::sse2
+                            : static_cast<KernelIsa>(local_isa);
+  std::optional<BatchKernel> kernel;
+  run_collectively([&] { kernel.emplace(study.sim, study.controller, study.nominal, isa); });
+  report.kernel = describe(kernel->info());
+  run_collectively([&] {
+    if (is_root) check_resume_numerics(*writer, kernel->info(), report.output);
+  });
 
   DispatchOptions dispatch;
   dispatch.threads = report.threads;
@@ -111,13 +169,22 @@ RunReport run_study(const Study& study, const RunOptions& options) {
     if (options.min_chunk == 0) dispatch.min_chunk = dispatch.max_chunk;
   }
   dispatch.samples_per_task = study.sim.num_samples();
+  dispatch.batch_width = static_cast<std::uint64_t>(kernel->width());
   dispatch.stop_timeout_s = study.execution.stop_timeout_s;
   dispatch.on_progress = options.on_progress;
   run_collectively([&] { (void)GuidedScheduler({}, {1, dispatch.min_chunk, dispatch.max_chunk}); });
 
-  const SequentialOrchestrator& sim = *orchestrator;
+  const BatchKernel& sim = *kernel;
+  // A lone task takes the kernel's path too (padded), so its bits match a batch's.
   const TaskFunction task = [&sim, &study](std::uint64_t id, TrajectoryOut out) {
-    return sim.run(make_task(study, id), out);
+    const TaskSpec spec = make_task(study, id);
+    TaskSummary summary;
+    sim.run({&spec, 1}, {&summary, 1}, {&out, 1});
+    return summary;
+  };
+  dispatch.batch_task = [&sim, &study](std::uint64_t first, std::span<TaskSummary> summaries,
+                                       std::span<const TrajectoryOut> outs) {
+    run_batch(sim, study, first, summaries, outs);
   };
   std::optional<BatchSink> sink;
   if (is_root) sink.emplace(*writer);
@@ -135,6 +202,7 @@ RunReport run_study(const Study& study, const RunOptions& options) {
     t.threads_per_rank = report.threads;
     t.tasks_done = report.dispatch.tasks_done;
     t.outcome = report.dispatch.outcome;
+    t.kernel = report.kernel;
     t.rank_timing = report.dispatch.rank_timing;
     t.thread_timing = report.dispatch.thread_timing;
     t.end_unix_s = unix_now();

@@ -374,6 +374,19 @@ KernelInfo BatchKernel::info() const {
   return info;
 }
 
+std::string describe(const KernelInfo& info) {
+  return info.isa + " x" + std::to_string(info.width) + "; " + info.math + "; numerics " +
+         info.numerics;
+}
+
+std::string numerics_of(std::string_view description) {
+  constexpr std::string_view key = "numerics ";
+  const auto at = description.find(key);
+  if (at == std::string_view::npos) return {};
+  const std::string_view rest = description.substr(at + key.size());
+  return std::string(rest.substr(0, rest.find(';')));
+}
+
 const SequentialOrchestrator& BatchKernel::scalar() const noexcept {
   return impl_->scalar;
 }

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "simorch/mpi/dispatcher.hpp"
 #include "simorch/io/batch_writer.hpp"
 #include "simorch/io/run_timing.hpp"
+#include "simorch/mpi/dispatcher.hpp"
 #include "simorch/study/study.hpp"
 
 namespace simorch::mpi {
@@ -35,6 +35,7 @@ struct RunReport {
   std::uint64_t done_before = 0;      ///< rank 0: tasks finished by earlier segments (resume)
   std::vector<std::string> warnings;  ///< rank 0: e.g. more threads than bound cores
   SegmentTiming timing;               ///< rank 0: what went to /timing
+  std::string kernel;                 ///< the batch kernel this rank ran (describe())
   DispatchOutcome dispatch;
 };
 

@@ -41,6 +41,12 @@ struct KernelInfo {
   std::string numerics;
 };
 
+/// One line for the batch file's /timing/segments kernel column:
+/// "avx512 x16; SLEEF 3.5.1 finz_sincos u35; numerics sleef-fma".
+std::string describe(const KernelInfo& info);
+/// The numerics family in a describe() line ("" when it names none, e.g. an old file).
+std::string numerics_of(std::string_view description);
+
 /// Runs many tasks of one study W at a time in lockstep (structure of arrays, one SIMD
 /// lane per task; docs/kernel.md). Every task takes the same code path whatever its lane
 /// and however full its batch (partial batches are padded), so its result is bitwise the
