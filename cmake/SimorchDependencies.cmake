@@ -29,3 +29,10 @@ if(NOT TARGET CLI11::CLI11)
   add_library(CLI11::CLI11 INTERFACE IMPORTED)
   target_include_directories(CLI11::CLI11 SYSTEM INTERFACE ${SIMORCH_CLI11_INCLUDE_DIR})
 endif()
+
+# SLEEF (Debian libsleef-dev, no CMake config): the batch kernel's vector sin/cos (docs/kernel.md).
+find_path(SIMORCH_SLEEF_INCLUDE_DIR sleef.h REQUIRED)
+find_library(SIMORCH_SLEEF_LIBRARY sleef REQUIRED)
+add_library(simorch_sleef INTERFACE)
+target_include_directories(simorch_sleef SYSTEM INTERFACE ${SIMORCH_SLEEF_INCLUDE_DIR})
+target_link_libraries(simorch_sleef INTERFACE ${SIMORCH_SLEEF_LIBRARY})

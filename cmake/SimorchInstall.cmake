@@ -6,7 +6,7 @@ install(TARGETS simorch_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY include/simorch DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(FILES "${PROJECT_BINARY_DIR}/generated/include/simorch/version.hpp" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/simorch)
 # Private link dependencies of the static layers are exported as targets too.
-install(TARGETS simorch_hdf5 simorch_random123 simorch_warnings simorch_sanitizers EXPORT simorchTargets)
+install(TARGETS simorch_hdf5 simorch_random123 simorch_sleef simorch_warnings simorch_sanitizers EXPORT simorchTargets)
 install(EXPORT simorchTargets NAMESPACE simorch:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/simorch)
 # Read by simorchConfig.cmake.in: whether the export links hdf5::hdf5, and what that target
 # holds, so that the config file can recreate it without FindHDF5.

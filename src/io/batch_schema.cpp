@@ -116,6 +116,8 @@ constexpr FieldSpec segment_fields[] = {
   SIMORCH_FIELD(SegmentRow, threads_per_rank, E::int32, "", "pool threads per rank"),
   SIMORCH_FIELD(SegmentRow, tasks_done, E::uint64, "", "tasks finished in this segment"),
   SIMORCH_FIELD(SegmentRow, outcome, E::int32, "", "0 complete, 1 interrupted"),
+  SIMORCH_FIELD(SegmentRow, kernel, E::text, "",
+                "batch kernel of rank 0: ISA × width; math library; numerics family"),
 };
 
 constexpr FieldSpec rank_fields[] = {

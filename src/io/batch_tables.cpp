@@ -81,7 +81,9 @@ TimingRows to_rows(const SegmentTiming& t) {
                            t.end_unix_s, t.wall_s,
                            t.setup_s,    t.finalize_s,
                            t.ranks,      t.threads_per_rank,
-                           t.tasks_done, static_cast<std::int32_t>(t.outcome)};
+                           t.tasks_done, static_cast<std::int32_t>(t.outcome),
+                           {}};
+  std::memcpy(out.segment.kernel, t.kernel.data(), std::min(t.kernel.size(), kernel_capacity - 1));
   out.ranks.reserve(t.rank_timing.size());
   for (const RankTiming& r : t.rank_timing) {
     RankRow row{};  // zeroed, host padding included (bitwise-identical rows)
@@ -121,6 +123,7 @@ std::vector<SegmentTiming> segments_from_rows(const std::vector<SegmentRow>& seg
     t.threads_per_rank = r.threads_per_rank;
     t.tasks_done = r.tasks_done;
     t.outcome = r.outcome == 0 ? RunOutcome::complete : RunOutcome::interrupted;
+    t.kernel = std::string(r.kernel, strnlen(r.kernel, kernel_capacity));
     position[t.segment] = out.size();
     out.push_back(std::move(t));
   }

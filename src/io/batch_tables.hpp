@@ -18,7 +18,8 @@
 
 namespace simorch::io_detail {
 
-inline constexpr std::size_t host_capacity = 64;  ///< bytes of /timing/ranks host
+inline constexpr std::size_t host_capacity = 64;    ///< bytes of /timing/ranks host
+inline constexpr std::size_t kernel_capacity = 96;  ///< bytes of /timing/segments kernel
 
 /// A row of /timing/segments.
 struct SegmentRow {
@@ -27,6 +28,7 @@ struct SegmentRow {
   std::int32_t ranks, threads_per_rank;
   std::uint64_t tasks_done;
   std::int32_t outcome;
+  char kernel[kernel_capacity];  ///< the batch kernel rank 0 ran (docs/kernel.md)
 };
 
 /// A row of /timing/ranks.

@@ -137,6 +137,7 @@ class BatchWriter::Impl {
 
   std::uint64_t num_done() const noexcept { return num_done_; }
   std::int32_t segment() const noexcept { return segment_; }
+  std::vector<SegmentTiming> previous_segments() const { return layout_->read_segments(); }
 
   void write(std::span<const TaskSummary> summaries, std::span<const double> states,
              std::span<const double> controls) {
@@ -841,6 +842,10 @@ std::vector<TaskRange> BatchWriter::pending() const {
 std::uint64_t BatchWriter::num_done() const noexcept {
   return impl_->num_done();
 }
+std::vector<SegmentTiming> BatchWriter::previous_segments() const {
+  return impl_->previous_segments();
+}
+
 std::int32_t BatchWriter::segment() const noexcept {
   return impl_->segment();
 }

@@ -198,6 +198,7 @@ std::vector<std::byte> encode_timing(const SegmentTiming& t) {
     w.put(th.tasks);
     w.put(th.busy_s);
   }
+  w.put_string(t.kernel);
   return w.take();
 }
 
@@ -236,6 +237,7 @@ SegmentTiming decode_timing(std::span<const std::byte> payload) {
     th.busy_s = r.get<double>();
     t.thread_timing.push_back(th);
   }
+  if (r.remaining() > 0) t.kernel = r.get_string();  // journals of earlier versions end here
   return t;
 }
 

@@ -34,18 +34,32 @@ RunReport run_study(const Study& study, const RunOptions& options) {
     }
   }
 
-  const DispatchOptions dispatch =
+  DispatchOptions dispatch =
       simorch::detail::make_dispatch_options(study, options, report.threads);
   // Bad settings and a bad controller design are refused before the file exists.
   run_collectively([&] { (void)GuidedScheduler({}, {1, dispatch.min_chunk, dispatch.max_chunk}); });
-  TaskFunction task;
-  run_collectively([&] { task = simorch::detail::make_task_function(study); });
+  // Every rank runs the same numerics (docs/kernel.md): AVX2 and AVX-512 give the same
+  // bits, SSE2 (SLEEF without FMA) does not, so one rank without AVX2 puts all on SSE2.
+  int local_isa = 0;
+  run_collectively([&] { local_isa = static_cast<int>(selected_kernel_isa()); });
+  int narrowest_isa = local_isa;
+  boost::mpi::all_reduce(world, boost::mpi::inplace(narrowest_isa), boost::mpi::minimum<int>());
+  const KernelIsa isa = narrowest_isa == static_cast<int>(KernelIsa::sse2)
+                            ? KernelIsa::sse2
+                            : static_cast<KernelIsa>(local_isa);
+  simorch::detail::StudyTasks tasks;
+  run_collectively([&] { tasks = simorch::detail::make_study_tasks(study, isa); });
+  const TaskFunction& task = tasks.task;
+  dispatch.batch_width = tasks.width;
+  dispatch.batch_task = tasks.batch;
+  report.kernel = describe(tasks.kernel);
   std::unique_ptr<BatchWriter> writer;
   std::vector<TaskRange> pending;
   run_collectively([&] {
     if (!is_root) return;
     simorch::detail::check_output_space(study, options, report);
     writer = simorch::detail::open_output(report.output, study, options.mode);
+    simorch::detail::check_resume_numerics(*writer, tasks.kernel, report.output);
     pending = writer->pending();
     report.done_before = writer->num_done();
   });

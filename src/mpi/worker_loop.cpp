@@ -13,7 +13,8 @@ namespace simorch::mpi::detail {
 
 WorkerLoop::WorkerLoop(MpiChannel& channel, const TaskFunction& task,
                        const DispatchOptions& options)
-    : channel_(channel), local_(channel.rank(), options.threads, task, options.samples_per_task) {}
+    : channel_(channel),
+      local_(channel.rank(), options.threads, task, options.samples_per_task, options) {}
 
 DispatchOutcome WorkerLoop::run() {
   const auto start = Clock::now();

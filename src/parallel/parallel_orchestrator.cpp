@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstring>
 #include <exception>
+#include <vector>
 
 #include "simorch/study/make_task.hpp"
 
@@ -16,7 +17,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 /// Summary of a task that could not even be made: status error with the reason.
-TaskSummary failed_generation(std::uint64_t index, const char* what) {
+TaskSummary failed_generation(std::uint64_t index, const char* what) noexcept {
   TaskSummary s{};
   s.task_id = index;
   s.status = TaskStatus::error;
@@ -29,7 +30,7 @@ TaskSummary failed_generation(std::uint64_t index, const char* what) {
 ParallelOrchestrator::ParallelOrchestrator(const SimConfig& config,
                                            const ControllerConfig& controller,
                                            const DipParams& nominal, int threads)
-    : sequential_(config, controller, nominal), pool_(threads) {}
+    : kernel_(config, controller, nominal), pool_(threads) {}
 
 BatchResultContainer ParallelOrchestrator::run(std::span<const TaskSpec> tasks) {
   return run(tasks.size(), [tasks](std::uint64_t i) { return tasks[i]; });
@@ -37,30 +38,46 @@ BatchResultContainer ParallelOrchestrator::run(std::span<const TaskSpec> tasks) 
 
 BatchResultContainer ParallelOrchestrator::run(std::uint64_t num_tasks,
                                                const TaskGenerator& generator) {
-  const SimConfig& config = sequential_.config();
+  const SimConfig& config = kernel_.scalar().config();
   const auto num_samples = static_cast<std::size_t>(config.num_samples());
   BatchResultContainer results(num_tasks, num_samples,
                                static_cast<double>(config.save_every) * config.dt);
 
   pool_.reset_stats();
   const auto start = std::chrono::steady_clock::now();
-  // One chunk over all tasks: threads claim one index at a time, so long and short tasks
-  // balance themselves and slot i is written by exactly one thread.
+  // One chunk over all groups of `width` consecutive tasks: threads claim one group at a
+  // time, so long and short groups balance themselves and slot i is written by exactly
+  // one thread. A task that cannot be made leaves its group (lanes are independent).
+  const auto width = static_cast<std::uint64_t>(kernel_.width());
   pool_
-      .run_chunk(TaskRange{0, num_tasks},
-                 [&](std::uint64_t i, int thread) {
-                   TaskSummary summary;
-                   try {
-                     const TaskSpec task = generator(i);
-                     summary = sequential_.run(task, results.trajectory_slot(i));
-                   } catch (const std::exception& e) {
-                     summary = failed_generation(i, e.what());
-                   } catch (...) {
-                     summary = failed_generation(i, "unknown exception while making the task");
+      .run_chunk(TaskRange{0, (num_tasks + width - 1) / width},
+                 [&](std::uint64_t group, int thread) {
+                   const auto record = [&](std::uint64_t i, TaskSummary summary) {
+                     summary.rank = 0;
+                     summary.thread = thread;
+                     results.set_summary(i, summary);
+                   };
+                   const std::uint64_t first = group * width;
+                   const std::uint64_t end = std::min(num_tasks, first + width);
+                   std::vector<TaskSpec> tasks;
+                   std::vector<std::uint64_t> ids;
+                   std::vector<TrajectoryOut> outs;
+                   for (std::uint64_t i = first; i < end; ++i) {
+                     try {
+                       tasks.push_back(generator(i));
+                       ids.push_back(i);
+                       outs.push_back(results.trajectory_slot(i));
+                     } catch (const std::exception& e) {
+                       record(i, failed_generation(i, e.what()));
+                     } catch (...) {
+                       record(i, failed_generation(i, "unknown exception while making the task"));
+                     }
                    }
-                   summary.rank = 0;
-                   summary.thread = thread;
-                   results.set_summary(i, summary);
+                   std::vector<TaskSummary> summaries(tasks.size());
+                   kernel_.run(tasks, summaries, outs);
+                   for (std::size_t k = 0; k < ids.size(); ++k) {
+                     record(ids[k], summaries[k]);
+                   }
                  })
       .wait();
 

@@ -34,7 +34,10 @@ std::uint64_t GuidedScheduler::next_chunk_size() const noexcept {
   if (remaining_ == 0) return 0;
   const std::uint64_t divisor = 2 * schedule_.total_threads;
   const std::uint64_t guided = (remaining_ + divisor - 1) / divisor;
-  return std::clamp(guided, schedule_.min_chunk, schedule_.max_chunk);
+  const std::uint64_t size = std::clamp(guided, schedule_.min_chunk, schedule_.max_chunk);
+  const std::uint64_t granule = std::max<std::uint64_t>(schedule_.granule, 1);
+  const std::uint64_t whole = (size + granule - 1) / granule * granule;
+  return whole <= schedule_.max_chunk ? whole : size;
 }
 
 TaskRange GuidedScheduler::next() {

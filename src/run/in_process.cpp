@@ -37,14 +37,19 @@ RunReport run_study_in_process(const Study& study, const RunOptions& options) {
     report.warnings.push_back(*warning);
     if (options.on_warning) options.on_warning(*warning);
   }
-  const DispatchOptions dispatch = detail::make_dispatch_options(study, options, report.threads);
+  DispatchOptions dispatch = detail::make_dispatch_options(study, options, report.threads);
   const auto total_threads = static_cast<std::uint64_t>(report.threads);
   // Bad settings and a bad controller design are refused before the file exists.
   (void)GuidedScheduler({}, detail::make_schedule(dispatch, total_threads));
-  const TaskFunction task = detail::make_task_function(study);
+  const detail::StudyTasks tasks = detail::make_study_tasks(study, selected_kernel_isa());
+  const TaskFunction& task = tasks.task;
+  dispatch.batch_width = tasks.width;
+  dispatch.batch_task = tasks.batch;
+  report.kernel = describe(tasks.kernel);
 
   detail::check_output_space(study, options, report);
   const auto writer = detail::open_output(report.output, study, options.mode);
+  detail::check_resume_numerics(*writer, tasks.kernel, report.output);
   const std::vector<TaskRange> pending = writer->pending();
   report.done_before = writer->num_done();
   detail::BatchSink sink(*writer);

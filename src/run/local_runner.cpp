@@ -1,6 +1,7 @@
 #include "simorch/run/local_runner.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -32,13 +33,52 @@ TaskSummary run_guarded(const TaskFunction& task, std::uint64_t id, TrajectoryOu
     return failed;
   }
 }
+/// The batch version of run_guarded: an exception fails every task of the call.
+void run_batch_guarded(const BatchTaskFunction& batch, std::uint64_t first,
+                       std::span<TaskSummary> summaries, std::span<const TrajectoryOut> outs) {
+  try {
+    batch(first, summaries, outs);
+    return;
+  } catch (const std::exception& e) {
+    for (auto& s : summaries) {
+      s = TaskSummary{};
+      s.status = TaskStatus::error;
+      set_message(s, e.what());
+    }
+  } catch (...) {
+    for (auto& s : summaries) {
+      s = TaskSummary{};
+      s.status = TaskStatus::error;
+      set_message(s, "unknown exception");
+    }
+  }
+}
+
+/// What the runner adds to every summary: where it ran, and never `pending`.
+void stamp(TaskSummary& summary, std::uint64_t id, int rank, int thread) {
+  summary.task_id = id;
+  summary.rank = rank;
+  summary.thread = thread;
+  if (summary.status == TaskStatus::pending) {
+    // A task function must decide; pending would read as "never ran" and be dropped.
+    summary.status = TaskStatus::error;
+    set_message(summary, "task function returned status pending");
+  }
+}
+
+constexpr std::size_t max_batch_width = 64;
 }  // namespace
 
-LocalRunner::LocalRunner(int rank, int threads, TaskFunction task, std::int64_t samples_per_task)
+LocalRunner::LocalRunner(int rank, int threads, TaskFunction task, std::int64_t samples_per_task,
+                         const DispatchOptions& options)
     : rank_(rank),
       threads_(threads),
       task_(std::make_shared<const TaskFunction>(std::move(task))),
       samples_per_task_(samples_per_task),
+      batch_task_(options.batch_task
+                      ? std::make_shared<const BatchTaskFunction>(options.batch_task)
+                      : nullptr),
+      batch_width_(std::clamp<std::uint64_t>(options.batch_width, 1, max_batch_width)),
       pool_(std::make_unique<WorkerPool>(threads)) {}
 
 LocalRunner::~LocalRunner() {
@@ -50,22 +90,43 @@ void LocalRunner::submit(TaskRange chunk) {
   ResultBlock* out = block.get();
   const int rank = rank_;
   const std::uint64_t begin = chunk.begin;
-  // The job holds the task function by shared ownership: an abandoned pool outlives this.
+  // Jobs hold the task functions by shared ownership: an abandoned pool outlives this.
+  if (batch_task_ != nullptr) {
+    // One pool item per group of batch_width consecutive tasks (the last may be short).
+    const std::uint64_t width = batch_width_;
+    const std::uint64_t end = chunk.end;
+    const TaskRange groups{0, (chunk.size() + width - 1) / width};
+    auto handle = pool_->run_chunk(
+        groups, [out, rank, batch = batch_task_, begin, end, width](std::uint64_t group, int thread) {
+          const std::uint64_t first = begin + group * width;
+          const std::size_t n = std::min(width, end - first);
+          std::array<TaskSummary, max_batch_width> summaries{};
+          std::array<TrajectoryOut, max_batch_width> outs{};
+          for (std::size_t i = 0; i < n; ++i) outs[i] = out->trajectory(first - begin + i);
+          const auto start = std::chrono::steady_clock::now();
+          run_batch_guarded(*batch, first, std::span(summaries.data(), n),
+                            std::span<const TrajectoryOut>(outs.data(), n));
+          const double share =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
+              static_cast<double>(n);
+          for (std::size_t i = 0; i < n; ++i) {
+            TaskSummary& s = summaries[i];
+            stamp(s, first + i, rank, thread);
+            if (s.wall_time_s == 0) s.wall_time_s = share;
+            out->summaries()[first - begin + i] = s;
+          }
+        });
+    in_flight_.push_back(InFlight{std::move(handle), std::move(block)});
+    return;
+  }
   auto handle =
       pool_->run_chunk(chunk, [out, rank, task = task_, begin](std::uint64_t id, int thread) {
         const std::uint64_t slot = id - begin;
         const auto start = std::chrono::steady_clock::now();
         TaskSummary summary = run_guarded(*task, id, out->trajectory(slot));
         const auto end = std::chrono::steady_clock::now();
-        summary.task_id = id;
-        summary.rank = rank;
-        summary.thread = thread;
+        stamp(summary, id, rank, thread);
         summary.wall_time_s = std::chrono::duration<double>(end - start).count();
-        if (summary.status == TaskStatus::pending) {
-          // A task function must decide; pending would read as "never ran" and be dropped.
-          summary.status = TaskStatus::error;
-          set_message(summary, "task function returned status pending");
-        }
         out->summaries()[slot] = summary;
       });
   in_flight_.push_back(InFlight{std::move(handle), std::move(block)});

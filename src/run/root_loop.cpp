@@ -13,7 +13,8 @@ GuidedSchedule make_schedule(const DispatchOptions& options, std::uint64_t total
   const std::size_t per_task =
       ResultBlock::bytes_for(1, options.samples_per_task) - sizeof(WorkerHeader);
   const std::uint64_t by_memory = std::max<std::uint64_t>(1, options.max_chunk_bytes / per_task);
-  GuidedSchedule schedule{total_threads, options.min_chunk, options.max_chunk};
+  GuidedSchedule schedule{total_threads, options.min_chunk, options.max_chunk,
+                          options.batch_task ? options.batch_width : 1};
   if (schedule.min_chunk == 0 || schedule.max_chunk < schedule.min_chunk) {
     return schedule;  // as given: the scheduler reports the bad value
   }
@@ -27,7 +28,7 @@ RootLoop::RootLoop(RemoteWorkers& workers, const std::vector<TaskRange>& pending
                    std::uint64_t total_threads, std::string host)
     : workers_(workers),
       options_(options),
-      local_(0, options.threads, task, options.samples_per_task),
+      local_(0, options.threads, task, options.samples_per_task, options),
       scheduler_(pending, make_schedule(options, total_threads)),
       writer_(sink, options.checkpoint_interval_s),
       host_(std::move(host)),

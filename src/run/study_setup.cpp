@@ -2,11 +2,12 @@
 
 #include <fmt/core.h>
 
+#include <cstdio>
 #include <system_error>
+#include <vector>
 
 #include "simorch/error.hpp"
 #include "simorch/run/preflight.hpp"
-#include "simorch/sim/sequential_orchestrator.hpp"
 #include "simorch/study/make_task.hpp"
 
 namespace simorch::detail {
@@ -78,16 +79,73 @@ DispatchOptions make_dispatch_options(const Study& study, const RunOptions& opti
   return dispatch;
 }
 
-TaskFunction make_task_function(const Study& study) {
-  struct Tasks {
+namespace {
+
+/// Makes tasks first, first + 1, ... on this pool thread and runs them as one batch; a task
+/// that cannot be made is an error row and leaves the batch (lanes are independent).
+void run_batch(const BatchKernel& kernel, const Study& study, std::uint64_t first,
+               std::span<TaskSummary> summaries, std::span<const TrajectoryOut> outs) {
+  std::vector<TaskSpec> specs;
+  std::vector<std::size_t> slots;
+  specs.reserve(summaries.size());
+  for (std::size_t i = 0; i < summaries.size(); ++i) {
+    try {
+      specs.push_back(make_task(study, first + i));
+      slots.push_back(i);
+    } catch (const std::exception& e) {
+      summaries[i] = TaskSummary{};
+      summaries[i].status = TaskStatus::error;
+      std::snprintf(summaries[i].message, TaskSummary::message_capacity, "%s", e.what());
+    }
+  }
+  if (slots.size() == summaries.size()) {
+    kernel.run(specs, summaries, outs);
+    return;
+  }
+  std::vector<TaskSummary> ran(slots.size());
+  std::vector<TrajectoryOut> ran_outs;
+  for (const std::size_t s : slots) ran_outs.push_back(outs.empty() ? TrajectoryOut{} : outs[s]);
+  kernel.run(specs, ran, ran_outs);
+  for (std::size_t k = 0; k < slots.size(); ++k) summaries[slots[k]] = ran[k];
+}
+
+}  // namespace
+
+StudyTasks make_study_tasks(const Study& study, KernelIsa isa) {
+  struct Owned {
     Study study;
-    SequentialOrchestrator sim;
-    explicit Tasks(const Study& s) : study(s), sim(study.sim, study.controller, study.nominal) {}
+    BatchKernel kernel;
+    Owned(const Study& s, KernelIsa i)
+        : study(s), kernel(study.sim, study.controller, study.nominal, i) {}
   };
-  auto tasks = std::make_shared<const Tasks>(study);
-  return [tasks](std::uint64_t id, TrajectoryOut out) {
-    return tasks->sim.run(make_task(tasks->study, id), out);
+  auto owned = std::make_shared<const Owned>(study, isa);
+  StudyTasks tasks;
+  tasks.width = static_cast<std::uint64_t>(owned->kernel.width());
+  tasks.kernel = owned->kernel.info();
+  tasks.task = [owned](std::uint64_t id, TrajectoryOut out) {
+    const TaskSpec spec = make_task(owned->study, id);
+    TaskSummary summary;
+    owned->kernel.run({&spec, 1}, {&summary, 1}, {&out, 1});
+    return summary;
   };
+  tasks.batch = [owned](std::uint64_t first, std::span<TaskSummary> summaries,
+                        std::span<const TrajectoryOut> outs) {
+    run_batch(owned->kernel, owned->study, first, summaries, outs);
+  };
+  return tasks;
+}
+
+void check_resume_numerics(const BatchWriter& writer, const KernelInfo& info,
+                           const std::filesystem::path& path) {
+  for (const SegmentTiming& segment : writer.previous_segments()) {
+    const std::string before = numerics_of(segment.kernel);
+    if (before.empty() || before == info.numerics) continue;
+    throw ConfigError("SIMORCH_KERNEL_ISA", info.isa.empty() ? "(unset)" : info.isa,
+                      "a kernel with the numerics of segment " + std::to_string(segment.segment) +
+                          " of " + path.string() + " (" + segment.kernel +
+                          "): sleef-fma = avx2 or avx512, sleef-nofma = sse2; mixing them "
+                          "would not give the bits of an uninterrupted run");
+  }
 }
 
 void fill_timing(RunReport& report, const BatchWriter& writer, double start_unix_s,
@@ -100,6 +158,7 @@ void fill_timing(RunReport& report, const BatchWriter& writer, double start_unix
   t.threads_per_rank = report.threads;
   t.tasks_done = report.dispatch.tasks_done;
   t.outcome = report.dispatch.outcome;
+  t.kernel = report.kernel;
   t.rank_timing = report.dispatch.rank_timing;
   t.thread_timing = report.dispatch.thread_timing;
   t.end_unix_s = unix_now();

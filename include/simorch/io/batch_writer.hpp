@@ -46,6 +46,8 @@ class BatchWriter {
   std::uint64_t num_done() const noexcept;
   /// Index of the segment this writer records (0 for a new file).
   std::int32_t segment() const noexcept;
+  /// Timing of the segments finished before this one (what /timing/segments holds).
+  std::vector<SegmentTiming> previous_segments() const;
 
   /// Records finished tasks. `states` holds num_samples·6 doubles and `controls`
   /// num_samples doubles per summary, in summary order (empty without trajectories).

@@ -50,6 +50,9 @@ struct SegmentTiming {
   std::int32_t threads_per_rank = 1;
   std::uint64_t tasks_done = 0;  ///< tasks finished in this segment
   RunOutcome outcome = RunOutcome::complete;
+  /// The batch kernel rank 0 ran (docs/kernel.md), e.g. "avx512 x16; SLEEF 3.5.1
+  /// finz_sincos u35; numerics sleef-fma"; empty in files of earlier versions.
+  std::string kernel;
   std::vector<RankTiming> rank_timing;
   std::vector<ThreadTiming> thread_timing;
 };

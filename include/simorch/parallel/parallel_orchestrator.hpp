@@ -6,13 +6,14 @@
 
 #include "simorch/parallel/batch_result_container.hpp"
 #include "simorch/parallel/worker_pool.hpp"
-#include "simorch/sim/sequential_orchestrator.hpp"
+#include "simorch/sim/batch_kernel.hpp"
 #include "simorch/study/study.hpp"
 
 namespace simorch {
 
 /// Runs a batch of independent tasks on one process: a WorkerPool whose threads share one
-/// (immutable) SequentialOrchestrator and pull tasks one at a time from an atomic counter.
+/// (immutable) BatchKernel and pull groups of kernel width() consecutive tasks from an
+/// atomic counter (docs/kernel.md); each task's wall_time_s is its share of its group.
 /// Results are kept in memory in task order; for studies too big for memory, `simorch run`
 /// streams them to an HDF5 file instead. Every result records rank 0 and the pool thread
 /// that ran it. One run() at a time per object: each run restarts the pool's accounting.
@@ -42,11 +43,13 @@ class ParallelOrchestrator {
 
   /// Number of pool threads.
   int num_threads() const noexcept { return pool_.num_threads(); }
-  /// The simulator every thread shares.
-  const SequentialOrchestrator& sequential() const noexcept { return sequential_; }
+  /// The one-task scalar path (the kernel's reference; not bitwise the kernel's results).
+  const SequentialOrchestrator& sequential() const noexcept { return kernel_.scalar(); }
+  /// The batch kernel every thread shares.
+  const BatchKernel& kernel() const noexcept { return kernel_; }
 
  private:
-  SequentialOrchestrator sequential_;
+  BatchKernel kernel_;
   WorkerPool pool_;
 };
 

@@ -25,6 +25,13 @@ namespace simorch {
 /// The dispatcher sets task_id, rank, thread and wall_time_s of the summary it returns.
 using TaskFunction = std::function<TaskSummary(std::uint64_t id, TrajectoryOut trajectory)>;
 
+/// Runs the consecutive tasks first .. first + summaries.size() − 1 together (the batch
+/// kernel, docs/kernel.md); `trajectories` is empty or holds one slot per task. Same
+/// thread-safety and error rules as TaskFunction; the dispatcher sets task_id, rank,
+/// thread and, when the function leaves it 0, wall_time_s (the task's share of the call).
+using BatchTaskFunction = std::function<void(std::uint64_t first, std::span<TaskSummary> summaries,
+                                             std::span<const TrajectoryOut> trajectories)>;
+
 /// Where rank 0 puts results: called from rank 0's writer thread only, one call at a time
 /// (a BatchWriter behind it is then touched by a single thread, design.md).
 class ResultSink {
@@ -63,6 +70,11 @@ struct DispatchOptions {
   /// needs to fill one) without growing rank 0's peak RSS (bench/README.md).
   std::size_t max_queued_bytes = std::size_t{1} << 20;
   double progress_interval_s = 0.1;  ///< minimum time between on_progress calls
+  /// With `batch_task` set, pool threads run up to `batch_width` consecutive tasks per call
+  /// instead of calling the TaskFunction per task, and rank 0 rounds chunk sizes up to
+  /// multiples of batch_width where max_chunk allows (rank 0's value counts).
+  std::uint64_t batch_width = 1;
+  BatchTaskFunction batch_task;
   std::function<void(const DispatchProgress&)> on_progress;  ///< rank 0 only; may be empty
   /// Rank 0 only; may be empty. Polled by the main thread every should_stop_interval_s:
   /// true stops the run like SIGINT (resumable, exit code 75). For callers that own the

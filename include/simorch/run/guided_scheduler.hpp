@@ -13,6 +13,9 @@ struct GuidedSchedule {
   std::uint64_t total_threads = 1;  ///< pool threads over all ranks
   std::uint64_t min_chunk = 1;      ///< smallest chunk (unless fewer tasks remain in a range)
   std::uint64_t max_chunk = 4096;   ///< largest chunk
+  /// Chunk sizes round up to a multiple of this (the batch kernel's width) unless that
+  /// exceeds max_chunk, so a chunk fills whole batches.
+  std::uint64_t granule = 1;
 };
 
 /// Rank 0's task queue: guided self-scheduling over the pending task ranges.

@@ -20,9 +20,12 @@ namespace simorch::detail {
 /// start, so a queued (prefetched) chunk keeps every thread busy. Main thread only.
 class LocalRunner {
  public:
-  /// Keeps its own copy of `task`, shared with the pool's jobs: a pool given up by
-  /// abandon() still owns the function its running tasks call.
-  LocalRunner(int rank, int threads, TaskFunction task, std::int64_t samples_per_task);
+  /// Keeps its own copies of `task` and options.batch_task, shared with the pool's jobs:
+  /// a pool given up by abandon() still owns the functions its running tasks call. With
+  /// options.batch_task set, the pool's items are groups of options.batch_width
+  /// consecutive tasks of a chunk, each run by one batch_task call.
+  LocalRunner(int rank, int threads, TaskFunction task, std::int64_t samples_per_task,
+              const DispatchOptions& options = {});
   ~LocalRunner();
   LocalRunner(const LocalRunner&) = delete;
   LocalRunner& operator=(const LocalRunner&) = delete;
@@ -57,6 +60,8 @@ class LocalRunner {
   int threads_;
   std::shared_ptr<const TaskFunction> task_;
   std::int64_t samples_per_task_;
+  std::shared_ptr<const BatchTaskFunction> batch_task_;
+  std::uint64_t batch_width_ = 1;
   std::unique_ptr<WorkerPool> pool_;
   std::deque<InFlight> in_flight_;
   std::uint64_t seen_completions_ = 0;

@@ -43,6 +43,7 @@ struct RunReport {
   std::uint64_t done_before = 0;      ///< rank 0: tasks finished by earlier segments (resume)
   std::vector<std::string> warnings;  ///< rank 0: e.g. more threads than bound cores
   SegmentTiming timing;               ///< rank 0: what went to /timing
+  std::string kernel;                 ///< the batch kernel this rank ran (describe())
   DispatchOutcome dispatch;
 };
 

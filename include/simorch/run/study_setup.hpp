@@ -10,6 +10,7 @@
 #include "simorch/run/cores.hpp"
 #include "simorch/run/dispatch.hpp"
 #include "simorch/run/run_options.hpp"
+#include "simorch/sim/batch_kernel.hpp"
 #include "simorch/study/study.hpp"
 
 namespace simorch::detail {
@@ -38,9 +39,24 @@ std::optional<std::string> overbooking_warning(int threads, const RankCores& cor
 /// The dispatcher's settings from the study and the command line (the command line wins).
 DispatchOptions make_dispatch_options(const Study& study, const RunOptions& options, int threads);
 
-/// The task function of `study`: builds the orchestrator (throws for a bad controller
-/// design) and owns a copy of the study, so pool threads never reach the caller's stack.
-TaskFunction make_task_function(const Study& study);
+/// The study's tasks on the batch kernel (docs/kernel.md): one task at a time (padded, so
+/// its bits match a batch's) and batches of the kernel's width. Both functions own a copy
+/// of the study and the kernel, so pool threads never reach the caller's stack.
+struct StudyTasks {
+  TaskFunction task;
+  BatchTaskFunction batch;
+  std::uint64_t width = 1;  ///< the kernel's batch width
+  KernelInfo kernel;
+};
+
+/// Builds the kernel for `isa` (throws for a bad controller design) and the functions.
+StudyTasks make_study_tasks(const Study& study, KernelIsa isa);
+
+/// Refuses to resume a file whose earlier segments ran with other numerics: the finished
+/// rows would not be bitwise what an uninterrupted run gives (docs/kernel.md). Segments
+/// killed before they closed recorded no kernel and are not checked.
+void check_resume_numerics(const BatchWriter& writer, const KernelInfo& info,
+                           const std::filesystem::path& path);
 
 /// Rank 0's BatchWriter behind the dispatcher's writer thread.
 class BatchSink final : public ResultSink {
