@@ -20,10 +20,39 @@ struct ScalingOptions {
   bool is_json = false;
 };
 
+/// Runs on different batch kernels (docs/kernel.md: widths 4, 8, 16; SSE2 vs AVX-512) are
+/// still one study, but their speedup then measures the kernels too: worth a warning.
+void warn_on_mixed_kernels(const std::vector<std::string>& paths,
+                           const std::vector<std::string>& kernels) {
+  std::string first_path, first_kernel;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (kernels[i].empty()) continue;  // files of earlier versions record none
+    if (first_kernel.empty()) {
+      first_path = paths[i];
+      first_kernel = kernels[i];
+    } else if (kernels[i] != first_kernel) {
+      fmt::print(stderr,
+                 "simorch: warning: {} ran the batch kernel \"{}\", {} ran \"{}\": the "
+                 "speedups compare kernels as well as layouts\n",
+                 first_path, first_kernel, paths[i], kernels[i]);
+      return;
+    }
+  }
+}
+
 void run_scaling(const ScalingOptions& options) {
   std::vector<analysis::ScalingRun> runs;
-  for (const std::string& path : options.paths)
-    runs.push_back(analysis::load_scaling_run(BatchReader(path)));
+  std::vector<std::string> kernels;
+  for (const std::string& path : options.paths) {
+    const BatchReader reader(path);
+    runs.push_back(analysis::load_scaling_run(reader));
+    const auto segments = reader.timing();
+    kernels.push_back(segments.empty() ? std::string() : segments.front().kernel);
+    for (const auto& segment : segments) {
+      if (segment.kernel != kernels.back()) kernels.back() += " + " + segment.kernel;
+    }
+  }
+  warn_on_mixed_kernels(options.paths, kernels);
   const analysis::ScalingAnalysis result = analysis::analyse_scaling(std::move(runs));
   if (options.is_csv)
     fmt::print("{}", analysis::format_scaling_csv(result));

@@ -82,7 +82,8 @@ constexpr ColumnSpec columns[] = {
    S::summary, SIMORCH_SUMMARY(rank), -1, 1, true, false, R::none, N::none},
   {"/results/thread", E::int32, 1, "[M]", "", "pool thread that ran the task",
    S::summary, SIMORCH_SUMMARY(thread), -1, 1, true, false, R::none, N::none},
-  {"/results/wall_time_s", E::float64, 1, "[M]", "s", "compute time of the task",
+  {"/results/wall_time_s", E::float64, 1, "[M]", "s",
+   "compute time of the task: its share of the lockstep batch it ran in (docs/kernel.md)",
    S::summary, SIMORCH_SUMMARY(wall_time_s), nan, 1, true, false, R::cost, N::none},
   {"/results/message", E::text, TaskSummary::message_capacity, "[M]", "",
    "the reason for a failure status, \"\" otherwise (fixed-length, NUL-padded; h5py gives "
