@@ -78,6 +78,8 @@ LocalRunner::LocalRunner(int rank, int threads, TaskFunction task, std::int64_t 
       batch_task_(options.batch_task
                       ? std::make_shared<const BatchTaskFunction>(options.batch_task)
                       : nullptr),
+      batch_tasks_per_thread_(std::make_shared<std::vector<std::atomic<std::uint64_t>>>(
+          static_cast<std::size_t>(std::max(threads, 1)))),
       batch_width_(std::clamp<std::uint64_t>(options.batch_width, 1, max_batch_width)),
       pool_(std::make_unique<WorkerPool>(threads)) {}
 
@@ -97,7 +99,8 @@ void LocalRunner::submit(TaskRange chunk) {
     const std::uint64_t end = chunk.end;
     const TaskRange groups{0, (chunk.size() + width - 1) / width};
     auto handle = pool_->run_chunk(
-        groups, [out, rank, batch = batch_task_, begin, end, width](std::uint64_t group, int thread) {
+        groups, [out, rank, batch = batch_task_, counts = batch_tasks_per_thread_, begin, end,
+                 width](std::uint64_t group, int thread) {
           const std::uint64_t first = begin + group * width;
           const std::size_t n = std::min(width, end - first);
           std::array<TaskSummary, max_batch_width> summaries{};
@@ -115,6 +118,7 @@ void LocalRunner::submit(TaskRange chunk) {
             if (s.wall_time_s == 0) s.wall_time_s = share;
             out->summaries()[first - begin + i] = s;
           }
+          (*counts)[static_cast<std::size_t>(thread)].fetch_add(n, std::memory_order_relaxed);
         });
     in_flight_.push_back(InFlight{std::move(handle), std::move(block)});
     return;
@@ -152,6 +156,16 @@ void LocalRunner::cancel() {
 
 void LocalRunner::wait(double timeout_s) {
   seen_completions_ = pool_->wait_for_completion(seen_completions_, timeout_s);
+}
+
+std::vector<ThreadStats> LocalRunner::stats() const {
+  std::vector<ThreadStats> stats = pool_->stats();
+  if (batch_task_ != nullptr) {
+    for (std::size_t i = 0; i < stats.size(); ++i) {
+      stats[i].tasks = (*batch_tasks_per_thread_)[i].load(std::memory_order_relaxed);
+    }
+  }
+  return stats;
 }
 
 void LocalRunner::abandon() noexcept {

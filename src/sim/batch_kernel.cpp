@@ -214,6 +214,8 @@ TaskSummary finish_lane(LaneIo lane, const KernelPlan& plan, std::uint64_t id) {
   s.success = is_settled ? 1 : 0;
   std::copy(lane.x, lane.x + 6, s.final_state);
   s.steps = k;
+  // k·dt ends the last period simulated, as in SequentialOrchestrator::run.
+  if (s.status != TaskStatus::completed) s.failure_time_s = static_cast<double>(k) * dt;
   s.integrator_steps = k;  // euler and rk4 count every advance, as Integrator does
   s.rejected_steps = 0;
   return s;

@@ -85,9 +85,11 @@ bool same_bits(double a, double b) {
 /// field by field, as the padding bytes of a TaskSummary are unspecified).
 void expect_bitwise_equal(const TaskSummary& a, const TaskSummary& b) {
   const double fields_a[] = {a.ise,       a.itae,      a.max_abs_theta1, a.max_abs_theta2,
-                             a.max_abs_x, a.max_abs_u, a.control_energy, a.settling_time};
+                             a.max_abs_x, a.max_abs_u, a.control_energy, a.settling_time,
+                             a.failure_time_s};
   const double fields_b[] = {b.ise,       b.itae,      b.max_abs_theta1, b.max_abs_theta2,
-                             b.max_abs_x, b.max_abs_u, b.control_energy, b.settling_time};
+                             b.max_abs_x, b.max_abs_u, b.control_energy, b.settling_time,
+                             b.failure_time_s};
   for (std::size_t f = 0; f < std::size(fields_a); ++f) {
     EXPECT_TRUE(same_bits(fields_a[f], fields_b[f])) << "task " << a.task_id << " metric " << f;
   }
@@ -169,6 +171,7 @@ TEST(BatchKernel, whole_runs_match_the_scalar_path) {
                      " task " + std::to_string(i));
         ASSERT_EQ(batch[i].status, scalar.status) << scalar.message;
         EXPECT_EQ(batch[i].steps, scalar.steps);
+        EXPECT_TRUE(same_bits(batch[i].failure_time_s, scalar.failure_time_s));
         EXPECT_EQ(std::string(batch[i].message), std::string(scalar.message));
         // The scalar adaptive_smc alone turns a 1e-15 change of θ1(0) into up to 7e-4 rad
         // after 2 s on these tasks (measured): there only the outcome must agree.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -44,7 +45,8 @@ class LocalRunner {
   /// Sleeps until a chunk completes or `timeout_s` passes.
   void wait(double timeout_s);
   /// Per-thread accounting since construction.
-  std::vector<ThreadStats> stats() const { return pool_->stats(); }
+  /// Per pool thread; `tasks` counts tasks, also when a pool item is a kernel batch.
+  std::vector<ThreadStats> stats() const;
   /// Gives up on tasks that are still running (they may never end): no further task
   /// starts, and the pool is leaked instead of joined together with everything its
   /// running tasks touch (the task function, their result blocks), so the caller can
@@ -61,6 +63,8 @@ class LocalRunner {
   std::shared_ptr<const TaskFunction> task_;
   std::int64_t samples_per_task_;
   std::shared_ptr<const BatchTaskFunction> batch_task_;
+  /// Tasks each pool thread ran in batches (the pool itself counts items).
+  std::shared_ptr<std::vector<std::atomic<std::uint64_t>>> batch_tasks_per_thread_;
   std::uint64_t batch_width_ = 1;
   std::unique_ptr<WorkerPool> pool_;
   std::deque<InFlight> in_flight_;
