@@ -16,8 +16,8 @@ rm -rf "$work" && mkdir -p "$work" && cd "$work"
 pids=()
 trap 'for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done' EXIT
 
-# About 3 s on one thread.
-sed -e 's/samples: 4000/samples: 16000/' -e 's|path: out/quickstart.h5|path: live.h5|' \
+# About 3 s on one thread of the batch kernel.
+sed -e 's/samples: 4000/samples: 100000/' -e 's/duration: 5.0 /duration: 20.0/' -e 's|path: out/quickstart.h5|path: live.h5|' \
   "$here/../../examples/quickstart.yaml" >live.yaml
 wait_for_journal() {  # wait_for_journal FILE: until results reach it (bounded)
   for _ in $(seq 100); do
