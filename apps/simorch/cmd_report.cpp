@@ -9,6 +9,7 @@
 #include "command_registry.hpp"
 #include "simorch/analysis/run_report.hpp"
 #include "simorch/io/batch_reader.hpp"
+#include "simorch/tune/tune_report.hpp"
 
 namespace simorch::cli {
 namespace {
@@ -19,6 +20,10 @@ struct ReportOptions {
 };
 
 void run_report(const ReportOptions& options) {
+  if (is_tune_file(options.path)) {  // written by `simorch tune`
+    fmt::print("{}", format_tune_report(options.path, options.is_json));
+    return;
+  }
   const BatchReader reader(options.path);
   const analysis::RunReport report = analysis::make_run_report(reader);
   const std::string text =
@@ -30,7 +35,7 @@ const CommandRegistration report_command(30, [](CLI::App& app) {
   auto* command = app.add_subcommand(
       "report", "Summarise a batch file: outcomes, success rate, metric quantiles, timing");
   auto options = std::make_shared<ReportOptions>();
-  command->add_option("file", options->path, "Batch file (HDF5) written by simorch run")
+  command->add_option("file", options->path, "Batch file (HDF5) written by simorch run, or a tuning file")
       ->required();
   command->add_flag("--json", options->is_json, "Print the report as one JSON object");
   command->callback([options] { run_report(*options); });

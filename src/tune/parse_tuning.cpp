@@ -177,6 +177,14 @@ TuningConfig parse_tuning(std::string_view yaml_text, const Study& study) {
   t.validation_seed = static_cast<std::uint64_t>(
       integer(tuning["validation_seed"], "tuning.validation_seed",
               static_cast<std::int64_t>(study.monte_carlo.seed + 1000003), 0));
+  if (tuning && tuning["start_from_study_gains"]) {
+    try {
+      t.is_seeded_with_study_gains = tuning["start_from_study_gains"].as<bool>();
+    } catch (const YAML::Exception&) {
+      throw ConfigError("tuning.start_from_study_gains",
+                        describe(tuning["start_from_study_gains"]), "true or false");
+    }
+  }
   if (static_cast<std::uint64_t>(t.samples) > study.num_tasks()) {
     throw ConfigError("tuning.samples", std::to_string(t.samples),
                       fmt::format("at most monte_carlo's {} tasks (the samples are tasks "

@@ -3,6 +3,7 @@
 #include <boost/mpi/collectives/broadcast.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <boost/serialization/vector.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -115,6 +116,11 @@ class Tuner {
       const std::size_t k = i % dims_;
       const double unit = static_cast<double>(engine() >> 11) * 0x1.0p-53;
       initial[i] = tuning_.lower[k] + unit * (tuning_.upper[k] - tuning_.lower[k]);
+    }
+    if (tuning_.is_seeded_with_study_gains && study_.controller.gains.size() == dims_) {
+      for (std::size_t k = 0; k < dims_; ++k) {
+        initial[k] = std::clamp(study_.controller.gains[k], tuning_.lower[k], tuning_.upper[k]);
+      }
     }
     const pagmo::vector_double costs = evaluate_generation(initial);
     if (stopped_) return stopped();

@@ -8,7 +8,7 @@
 namespace simorch {
 
 /// J of one closed-loop run (the seed's cost_function): instability_penalty when the run
-/// did not complete (fell, diverged, failed), else
+/// did not complete (fell, diverged, failed) or did not end settled, else
 ///   w_state·ISE/n_state + w_effort·∫u²dt/n_effort + w_rate·∫u̇²dt/n_rate
 ///   + w_stability·∫(θ1² + θ2²)dt/n_sliding
 /// with each term divided by its norm only when the norm exceeds normalization_threshold.

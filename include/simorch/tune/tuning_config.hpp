@@ -42,6 +42,9 @@ struct TuningConfig {
   std::int64_t samples = 20;
   std::int64_t validation_samples = 1000;  ///< tasks of the final validation
   std::uint64_t validation_seed = 0;       ///< its monte_carlo seed (fresh streams)
+  /// Particle 0 of the initial swarm is the study's configured gains (clipped to the
+  /// bounds): a swarm whose random start balances nothing sees a flat cost.
+  bool is_seeded_with_study_gains = true;
   CostConfig cost;
   std::vector<std::string> warnings;
 };
