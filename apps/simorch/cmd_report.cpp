@@ -35,7 +35,9 @@ const CommandRegistration report_command(30, [](CLI::App& app) {
   auto* command = app.add_subcommand(
       "report", "Summarise a batch file: outcomes, success rate, metric quantiles, timing");
   auto options = std::make_shared<ReportOptions>();
-  command->add_option("file", options->path, "Batch file (HDF5) written by simorch run, or a tuning file")
+  command
+      ->add_option("file", options->path,
+                   "Batch file (HDF5) written by simorch run, or a tuning file")
       ->required();
   command->add_flag("--json", options->is_json, "Print the report as one JSON object");
   command->callback([options] { run_report(*options); });

@@ -171,7 +171,10 @@ TuningConfig parse_tuning(std::string_view yaml_text, const Study& study) {
     t.n_particles = integer(tuning["n_particles"], "tuning.n_particles", t.n_particles, 2);
     t.iters = integer(tuning["iters"], "tuning.iters", t.iters, 1);
   }
-  t.samples = integer(tuning["samples"], "tuning.samples", t.samples, 1);
+  // Default: 20 samples, or every task of a smaller study.
+  t.samples =
+      integer(tuning["samples"], "tuning.samples",
+              std::min<std::int64_t>(t.samples, static_cast<std::int64_t>(study.num_tasks())), 1);
   t.validation_samples =
       integer(tuning["validation_samples"], "tuning.validation_samples", t.validation_samples, 1);
   t.validation_seed = static_cast<std::uint64_t>(
@@ -181,8 +184,8 @@ TuningConfig parse_tuning(std::string_view yaml_text, const Study& study) {
     try {
       t.is_seeded_with_study_gains = tuning["start_from_study_gains"].as<bool>();
     } catch (const YAML::Exception&) {
-      throw ConfigError("tuning.start_from_study_gains",
-                        describe(tuning["start_from_study_gains"]), "true or false");
+      throw ConfigError("tuning.start_from_study_gains", describe(tuning["start_from_study_gains"]),
+                        "true or false");
     }
   }
   if (static_cast<std::uint64_t>(t.samples) > study.num_tasks()) {
@@ -192,13 +195,13 @@ TuningConfig parse_tuning(std::string_view yaml_text, const Study& study) {
                                   study.num_tasks()));
   }
 
-  YAML::Node bounds = tuning ? tuning["bounds"] : YAML::Node();
-  t.bounds_key = "tuning.bounds";
-  if (!bounds) {
-    bounds = pso["bounds"][kind];
-    t.bounds_key = "pso.bounds." + kind;
-  }
-  if (!bounds) {
+  const bool has_own_bounds = tuning && tuning["bounds"] && !tuning["bounds"].IsNull();
+  t.bounds_key = has_own_bounds ? "tuning.bounds" : "pso.bounds." + kind;
+  // yaml-cpp nodes are references: choose without assigning one node to another.
+  const YAML::Node bounds = has_own_bounds         ? tuning["bounds"]
+                            : pso && pso["bounds"] ? pso["bounds"][kind]
+                                                   : YAML::Node(YAML::NodeType::Undefined);
+  if (!bounds || bounds.IsNull()) {
     throw ConfigError(
         "tuning.bounds", "",
         fmt::format("min and max lists of {} gains for {} (or pso.bounds.{})", dims, kind, kind));

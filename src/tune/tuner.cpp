@@ -1,9 +1,9 @@
 #include "simorch/tune/tuner.hpp"
 
+#include <algorithm>
 #include <boost/mpi/collectives/broadcast.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <boost/serialization/vector.hpp>
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>

@@ -38,7 +38,7 @@ struct TuningConfig {
   std::vector<double> upper;
   std::string bounds_key;  ///< where the bounds came from (for messages)
   /// Monte Carlo samples per particle: study tasks 0 … samples−1, the same for every
-  /// particle and generation (common random numbers).
+  /// particle and generation (common random numbers). Default 20 (at most the study's tasks).
   std::int64_t samples = 20;
   std::int64_t validation_samples = 1000;  ///< tasks of the final validation
   std::uint64_t validation_seed = 0;       ///< its monte_carlo seed (fresh streams)
