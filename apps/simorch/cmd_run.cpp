@@ -17,13 +17,14 @@
 #include <string>
 
 #include "command_registry.hpp"
+#include "mpi_command.hpp"
+#include "simorch/error.hpp"
 #include "simorch/mpi/collective_failure.hpp"
 #include "simorch/mpi/mpi_session.hpp"
 #include "simorch/mpi/progress.hpp"
 #include "simorch/mpi/stop_signal.hpp"
 #include "simorch/mpi/study_broadcast.hpp"
 #include "simorch/mpi/study_runner.hpp"
-#include "simorch/error.hpp"
 
 namespace simorch::cli {
 namespace {
@@ -184,24 +185,7 @@ const CommandRegistration run_command(10, [](CLI::App& app) {
   command->callback([args, quiet_parse] {
     quiet_parse->end();
     const double start_unix_s = unix_now();
-    int code = exit_code::success;
-    {
-      // Outermost scope: the handlers stay installed through MPI_Finalize, where a rank
-      // may wait for the others; a default action there would kill a finished rank.
-      mpi::StopSignalScope signals;
-      try {
-        code = run_on_all_ranks(*args, start_unix_s);
-      } catch (const std::exception& e) {
-        // MpiSession could not start (e.g. no MPI_THREAD_FUNNELED): every rank says so.
-        fmt::print(stderr, "simorch: error: {}\n", e.what());
-        code = exit_code::runtime_failure;
-      }
-    }
-    // The run is over: a stop request arriving now (SLURM's warning racing the last task)
-    // has nothing left to stop and must not turn the exit code into a signal death.
-    for (const int signal_number : {SIGTERM, SIGINT, SIGUSR1}) std::signal(signal_number, SIG_IGN);
-    // MPI is finalised here (MpiSession is gone): now the exit code may unwind main().
-    if (code != exit_code::success) throw ExitRequest{code};
+    run_mpi_command([&] { return run_on_all_ranks(*args, start_unix_s); });
   });
 });
 

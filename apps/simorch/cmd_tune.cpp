@@ -5,13 +5,13 @@
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
-#include <csignal>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "command_registry.hpp"
+#include "mpi_command.hpp"
 #include "simorch/error.hpp"
 #include "simorch/mpi/collective_failure.hpp"
 #include "simorch/mpi/launcher.hpp"
@@ -157,20 +157,7 @@ const CommandRegistration tune_command(15, [](CLI::App& app) {
                                    "Continue from the journal's last finished generation");
   force->excludes(resume);
   command->add_flag("-q,--quiet", args->is_quiet, "No progress (the result and errors only)");
-  command->callback([args] {
-    int code = exit_code::success;
-    {
-      mpi::StopSignalScope signals;  // through MPI_Finalize, as in `run`
-      try {
-        code = tune_on_all_ranks(*args);
-      } catch (const std::exception& e) {
-        fmt::print(stderr, "simorch: error: {}\n", e.what());
-        code = exit_code::runtime_failure;
-      }
-    }
-    for (const int signal_number : {SIGTERM, SIGINT, SIGUSR1}) std::signal(signal_number, SIG_IGN);
-    if (code != exit_code::success) throw ExitRequest{code};
-  });
+  command->callback([args] { run_mpi_command([&] { return tune_on_all_ranks(*args); }); });
 });
 
 }  // namespace
