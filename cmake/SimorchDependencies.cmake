@@ -6,6 +6,7 @@ find_package(Boost 1.74 REQUIRED COMPONENTS mpi serialization)
 find_package(HDF5 REQUIRED COMPONENTS C)
 find_package(yaml-cpp REQUIRED)
 find_package(fmt REQUIRED)
+find_package(Pagmo REQUIRED)  # controller tuning (src/tune), Debian libpagmo-dev
 find_package(CLI11 CONFIG QUIET)
 
 # Debian's HDF5 1.10 has no imported target; wrap its variables once, here.

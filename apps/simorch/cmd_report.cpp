@@ -10,6 +10,7 @@
 #include "simorch/analysis/run_report.hpp"
 #include "simorch/io/batch_reader.hpp"
 #include "simorch/io/live_reader.hpp"
+#include "simorch/tune/tune_report.hpp"
 
 namespace simorch::cli {
 namespace {
@@ -27,6 +28,10 @@ analysis::RunReport read_report(const std::string& path) {
 }
 
 void run_report(const ReportOptions& options) {
+  if (is_tune_file(options.path)) {  // written by `simorch tune`
+    fmt::print("{}", format_tune_report(options.path, options.is_json));
+    return;
+  }
   const analysis::RunReport report = read_report(options.path);
   const std::string text =
       options.is_json ? analysis::format_report_json(report) : analysis::format_report_text(report);
@@ -37,7 +42,9 @@ const CommandRegistration report_command(30, [](CLI::App& app) {
   auto* command = app.add_subcommand(
       "report", "Summarise a batch file: outcomes, success rate, metric quantiles, timing");
   auto options = std::make_shared<ReportOptions>();
-  command->add_option("file", options->path, "Batch file (HDF5) written by simorch run")
+  command
+      ->add_option("file", options->path,
+                   "Batch file (HDF5) written by simorch run, or a tuning file")
       ->required();
   command->add_flag("--json", options->is_json, "Print the report as one JSON object");
   command->callback([options] { run_report(*options); });

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "command_registry.hpp"
+#include "mpi_command.hpp"
 #include "simorch/error.hpp"
 #include "simorch/mpi/collective_failure.hpp"
 #include "simorch/mpi/mpi_session.hpp"
@@ -218,28 +219,11 @@ const CommandRegistration run_command(10, [](CLI::App& app) {
   command->callback([args, quiet_parse] {
     quiet_parse->end();
     const double start_unix_s = unix_now();
-    int code = exit_code::success;
-    {
-      // Outermost scope: the handlers stay installed through MPI_Finalize, where a rank
-      // may wait for the others; a default action there would kill a finished rank.
-      StopSignalScope signals;
-      if (!is_started_by_mpi_launcher()) {
-        code = run_in_process(*args, start_unix_s);  // errors: one line from main()
-      } else {
-        try {
-          code = run_on_all_ranks(*args, start_unix_s);
-        } catch (const std::exception& e) {
-          // MpiSession could not start (e.g. no MPI_THREAD_FUNNELED): every rank says so.
-          fmt::print(stderr, "simorch: error: {}\n", e.what());
-          code = exit_code::runtime_failure;
-        }
-      }
+    if (!is_started_by_mpi_launcher()) {
+      run_stoppable_command([&] { return run_in_process(*args, start_unix_s); });
+    } else {
+      run_mpi_command([&] { return run_on_all_ranks(*args, start_unix_s); });
     }
-    // The run is over: a stop request arriving now (SLURM's warning racing the last task)
-    // has nothing left to stop and must not turn the exit code into a signal death.
-    for (const int signal_number : {SIGTERM, SIGINT, SIGUSR1}) std::signal(signal_number, SIG_IGN);
-    // MPI is finalised here (MpiSession is gone): now the exit code may unwind main().
-    if (code != exit_code::success) throw ExitRequest{code};
   });
 });
 

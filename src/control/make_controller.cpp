@@ -19,6 +19,14 @@ std::unique_ptr<Controller> make_controller(const ControllerConfig& config,
       return detail::make_lqr(config, design_model);
     case ControllerKind::open_loop:
       return detail::make_open_loop(config);
+    case ControllerKind::hybrid_adaptive_sta_smc:
+      return detail::make_hybrid_adaptive_sta_smc(config, design_model);
+    case ControllerKind::conditional_hybrid:
+      return detail::make_conditional_hybrid(config, design_model);
+    case ControllerKind::swing_up_smc:
+      return detail::make_swing_up_smc(config, design_model);
+    case ControllerKind::mpc_controller:
+      return detail::make_mpc_controller(config, design_model);
   }
   return nullptr;
 }

@@ -14,6 +14,7 @@
 #include "sim/validate_sim_config.hpp"
 #include "simorch/error.hpp"
 #include "simorch/integrate/integrator.hpp"
+#include "simorch/model/angle.hpp"
 
 namespace simorch {
 namespace {
@@ -109,10 +110,12 @@ TaskSummary SequentialOrchestrator::run(const TaskSpec& task,
     const std::unique_ptr<Controller> controller = prototype_->clone();
     if (!x.allFinite()) {
       stop(summary, TaskStatus::diverged, "initial state is not finite");
-    } else if (!is_out_of_bounds(x, config_.bounds, summary, 0.0)) {
+    } else if (!is_out_of_bounds(config_.wraps_angles ? wrap_angles(x) : x, config_.bounds, summary,
+                                 0.0)) {
       for (; k < num_steps; ++k) {
         const double t = static_cast<double>(k) * dt;
-        metrics.observe_state(x, k);
+        const State seen = config_.wraps_angles ? wrap_angles(x) : x;
+        metrics.observe_state(seen, k);
         double u = nan;
         try {
           u = controller->compute(x, k, dt);
@@ -124,7 +127,7 @@ TaskSummary SequentialOrchestrator::run(const TaskSpec& task,
           stop(summary, TaskStatus::diverged, "control force %g at t = %.6g s", u, t);
           break;
         }
-        metrics.observe_period(x, u, t, dt);
+        metrics.observe_period(seen, u, t, dt);
         if (is_saving && k % every == 0) write_sample(trajectory, k / every, x, u);
         const AdvanceStatus advanced = integrator.advance(*model, x, u, dt);
         if (advanced != AdvanceStatus::ok) {
@@ -140,7 +143,8 @@ TaskSummary SequentialOrchestrator::run(const TaskSpec& task,
           }
           break;
         }
-        if (is_out_of_bounds(x, config_.bounds, summary, static_cast<double>(k + 1) * dt)) {
+        if (is_out_of_bounds(config_.wraps_angles ? wrap_angles(x) : x, config_.bounds, summary,
+                             static_cast<double>(k + 1) * dt)) {
           ++k;
           break;
         }
@@ -154,7 +158,7 @@ TaskSummary SequentialOrchestrator::run(const TaskSpec& task,
 
   // x is the state at k·dt: the end of the run, or where it stopped.
   if (is_state_on_grid) {
-    metrics.observe_state(x, k);
+    metrics.observe_state(config_.wraps_angles ? wrap_angles(x) : x, k);
     if (is_saving && k % every == 0) write_sample(trajectory, k / every, x, nan);
   }
   metrics.write(summary, summary.status == TaskStatus::completed, dt);

@@ -66,6 +66,49 @@ void add_controller(Lines& lines, const ControllerConfig& c) {
   lines.add_list("controller.q", c.q.data(), c.q.size());
   lines.add("controller.r", c.r);
   lines.add_list("controller.sequence", c.sequence.data(), c.sequence.size());
+  // Lines for the later laws only when they are chosen, so the text (and hash) of a
+  // study with one of the first five laws is unchanged.
+  switch (c.kind) {
+    case ControllerKind::hybrid_adaptive_sta_smc:
+      lines.add("controller.k1_init", c.k1_init);
+      lines.add("controller.k2_init", c.k2_init);
+      lines.add("controller.gamma1", c.gamma1);
+      lines.add("controller.gamma2", c.gamma2);
+      lines.add("controller.gain_leak", c.gain_leak);
+      lines.add("controller.sat_soft_width", c.sat_soft_width);
+      break;
+    case ControllerKind::conditional_hybrid:
+      lines.add("controller.gamma1", c.gamma1);
+      lines.add("controller.gamma2", c.gamma2);
+      lines.add("controller.angle_threshold", c.angle_threshold);
+      lines.add("controller.surface_threshold", c.surface_threshold);
+      lines.add("controller.B_eq_threshold", c.b_eq_threshold);
+      lines.add("controller.w_angle", c.w_angle);
+      lines.add("controller.w_surface", c.w_surface);
+      lines.add("controller.w_singularity", c.w_singularity);
+      lines.add("controller.epsilon_min", c.epsilon_min);
+      break;
+    case ControllerKind::swing_up_smc:
+      lines.add("controller.switch_energy_factor", c.switch_energy_factor);
+      lines.add("controller.switch_angle_tolerance", c.switch_angle_tolerance);
+      lines.add("controller.exit_energy_factor", c.exit_energy_factor);
+      lines.add("controller.reentry_angle_tolerance", c.reentry_angle_tolerance);
+      if (c.stabilizer) {
+        lines.add("controller.stabilizer", to_string(c.stabilizer->kind));
+        Lines inner;
+        add_controller(inner, *c.stabilizer);
+        lines.add("controller.stabilizer.text_fnv1a", fmt::format("{:016x}", fnv1a(inner.take())));
+      }
+      break;
+    case ControllerKind::mpc_controller:
+      lines.add("controller.horizon", c.horizon);
+      lines.add("controller.q_x", c.q_x);
+      lines.add("controller.q_theta", c.q_theta);
+      lines.add("controller.r_u", c.r_u);
+      break;
+    default:
+      break;
+  }
 }
 
 }  // namespace

@@ -10,9 +10,14 @@
 namespace simorch::detail {
 namespace {
 
-constexpr std::array<std::string_view, 5> controller_names = {"classical_smc", "sta_smc",
-                                                              "adaptive_smc", "lqr", "open_loop"};
-constexpr std::array<std::string_view, 15> controller_keys = {"gains",
+// In ControllerKind order.
+constexpr std::array<std::string_view, 9> controller_names = {
+    "classical_smc",      "sta_smc",
+    "adaptive_smc",       "lqr",
+    "open_loop",          "hybrid_adaptive_sta_smc",
+    "conditional_hybrid", "swing_up_smc",
+    "mpc_controller"};
+constexpr std::array<std::string_view, 41> controller_keys = {"gains",
                                                               "max_force",
                                                               "boundary_layer",
                                                               "enable_equivalent",
@@ -26,15 +31,35 @@ constexpr std::array<std::string_view, 15> controller_keys = {"gains",
                                                               "K_init",
                                                               "q",
                                                               "r",
-                                                              "sequence"};
+                                                              "sequence",
+                                                              "k1_init",
+                                                              "k2_init",
+                                                              "gamma1",
+                                                              "gamma2",
+                                                              "gain_leak",
+                                                              "sat_soft_width",
+                                                              "angle_threshold",
+                                                              "surface_threshold",
+                                                              "B_eq_threshold",
+                                                              "w_angle",
+                                                              "w_surface",
+                                                              "w_singularity",
+                                                              "epsilon_min",
+                                                              "stabilizing_controller",
+                                                              "switch_energy_factor",
+                                                              "switch_angle_tolerance",
+                                                              "exit_energy_factor",
+                                                              "reentry_angle_tolerance",
+                                                              "horizon",
+                                                              "q_x",
+                                                              "q_theta",
+                                                              "r_u"};
 
 ControllerKind parse_kind(const std::string& name) {
   for (std::size_t i = 0; i < controller_names.size(); ++i) {
     if (name == controller_names[i]) return static_cast<ControllerKind>(i);
   }
-  throw ConfigError("monte_carlo.controller", name,
-                    "allowed: " + join_keys(controller_names) +
-                        " (the seed's other controllers are not supported)");
+  throw ConfigError("monte_carlo.controller", name, "allowed: " + join_keys(controller_names));
 }
 
 /// A map under `parent` named like the chosen controller but misspelt would otherwise be
@@ -58,8 +83,7 @@ void read_number(YamlMap& map, std::string_view key, double& field) {
 
 ControllerConfig parse_controller(YamlMap controllers, YamlMap defaults, const std::string& name,
                                   std::vector<std::string>& ignored) {
-  ControllerConfig config;
-  config.kind = parse_kind(name);
+  ControllerConfig config = default_config(parse_kind(name));
   reject_misspelt_map(controllers, name);
   reject_misspelt_map(defaults, name);
   YamlMap map = controllers.section(name);
@@ -94,6 +118,44 @@ ControllerConfig parse_controller(YamlMap controllers, YamlMap defaults, const s
   if (auto q = map.numbers("q")) config.q = std::move(*q);
   read_number(map, "r", config.r);
   if (auto sequence = map.numbers("sequence")) config.sequence = std::move(*sequence);
+  read_number(map, "k1_init", config.k1_init);
+  read_number(map, "k2_init", config.k2_init);
+  read_number(map, "gamma1", config.gamma1);
+  read_number(map, "gamma2", config.gamma2);
+  read_number(map, "gain_leak", config.gain_leak);
+  read_number(map, "sat_soft_width", config.sat_soft_width);
+  read_number(map, "angle_threshold", config.angle_threshold);
+  read_number(map, "surface_threshold", config.surface_threshold);
+  read_number(map, "B_eq_threshold", config.b_eq_threshold);
+  read_number(map, "w_angle", config.w_angle);
+  read_number(map, "w_surface", config.w_surface);
+  read_number(map, "w_singularity", config.w_singularity);
+  read_number(map, "epsilon_min", config.epsilon_min);
+  read_number(map, "switch_energy_factor", config.switch_energy_factor);
+  read_number(map, "switch_angle_tolerance", config.switch_angle_tolerance);
+  read_number(map, "exit_energy_factor", config.exit_energy_factor);
+  read_number(map, "reentry_angle_tolerance", config.reentry_angle_tolerance);
+  if (const auto horizon = map.integer("horizon")) config.horizon = *horizon;
+  read_number(map, "q_x", config.q_x);
+  read_number(map, "q_theta", config.q_theta);
+  read_number(map, "r_u", config.r_u);
+  if (config.kind == ControllerKind::swing_up_smc) {
+    // The stabiliser is another section of the same `controllers:` map, read with the
+    // same rules (its own gains, its defaults, its ignored keys).
+    const std::string stabilizer = map.text("stabilizing_controller").value_or("classical_smc");
+    if (stabilizer == name) {
+      throw ConfigError(map.key_path("stabilizing_controller"), stabilizer,
+                        "a stabilising controller other than swing_up_smc");
+    }
+    try {
+      parse_kind(stabilizer);
+    } catch (const ConfigError&) {
+      throw ConfigError(map.key_path("stabilizing_controller"), stabilizer,
+                        "allowed: " + join_keys(controller_names));
+    }
+    config.stabilizer = std::make_shared<const ControllerConfig>(
+        parse_controller(controllers, defaults, stabilizer, ignored));
+  }
 
   // Seed-only keys (dt, smooth_switch, ...) are reported once; near misses are errors.
   map.collect_unread(controller_keys, ignored);

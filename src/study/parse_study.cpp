@@ -122,6 +122,8 @@ Study parse_study(std::string_view yaml_text, const std::filesystem::path& base_
   study.controller =
       detail::parse_controller(root.section("controllers"), root.section("controller_defaults"),
                                mc.controller, ignored_keys);
+  // Swing-up links turn over: bounds, metrics and success read the angle from upright.
+  study.sim.wraps_angles = study.controller.kind == ControllerKind::swing_up_smc;
   detail::parse_output(root.section("output"), study.output, study.sim);
   study.execution = detail::parse_execution(root.section("execution"));
   check_controller_builds(study, mc.controller);

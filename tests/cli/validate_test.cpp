@@ -79,7 +79,7 @@ const BadStudy bad_studies[] = {
      "simulation.bounds.max_x"},
     {"initial_state_of_five", "[0, 0.05, -0.03, 0, 0, 0]", "[0, 0.05, -0.03, 0, 0]",
      "simulation.initial_state"},
-    {"unknown_controller", "controller: classical_smc", "controller: mpc_controller",
+    {"unknown_controller", "controller: classical_smc", "controller: pid_controller",
      "monte_carlo.controller"},
     {"gains_of_wrong_length", "gains: [23.07, 12.85, 5.51, 3.49, 2.23, 0.15]",
      "gains: [23.07, 12.85, 5.51]", "controllers.classical_smc"},

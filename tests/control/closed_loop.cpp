@@ -87,8 +87,25 @@ ControllerConfig found_config(ControllerKind kind) {
     case ControllerKind::adaptive_smc:
       config.gains = {19.7, -51.6, 46.1, 26.0, 2.0};  // [k1, k2, λ1, λ2, γ]
       break;
+    case ControllerKind::hybrid_adaptive_sta_smc:
+      // sta_smc's surface in the hybrid's order [c1, λ1, c2, λ2]; the seed's other knobs.
+      config = default_config(kind);
+      config.gains = {5.76, 38.6, -22.8, 25.3};
+      config.enable_equivalent = false;
+      break;
+    case ControllerKind::conditional_hybrid:
+      config = default_config(kind);
+      config.gains = {19.7, -51.6, 46.1, 26.0};  // adaptive_smc's surface
+      break;
+    case ControllerKind::swing_up_smc:
+      config = default_config(kind);
+      config.stabilizer =
+          std::make_shared<const ControllerConfig>(default_config(ControllerKind::lqr));
+      break;
     case ControllerKind::lqr:
     case ControllerKind::open_loop:
+    case ControllerKind::mpc_controller:
+      config = default_config(kind);
       break;
   }
   return config;

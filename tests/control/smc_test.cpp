@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "closed_loop.hpp"
+#include "expect_stabilises.hpp"
 #include "simorch/control/controller.hpp"
 
 namespace simorch {
@@ -28,18 +29,7 @@ ControllerConfig found_adaptive() {
   return test::found_config(ControllerKind::adaptive_smc);
 }
 
-/// Checks that `config` balances the nominal plant from the tilted start: both angles
-/// within 0.02 rad from 5 s to 8 s, the cart within 1 m, |u| within max_force.
-void expect_stabilises(const ControllerConfig& config, double dt_s) {
-  const DipModel plant = test::nominal_full_plant();
-  const auto controller = make_controller(config, plant);
-  const test::ClosedLoopRun run =
-      test::run_closed_loop(*controller, plant, test::tilted_start(), dt_s, 8.0);
-  ASSERT_TRUE(run.stayed_up) << to_string(config.kind) << " dt " << dt_s;
-  EXPECT_LE(run.max_angle_after(5.0), 0.02) << to_string(config.kind) << " dt " << dt_s;
-  EXPECT_LT(run.max_abs_cart(), 1.0) << to_string(config.kind) << " dt " << dt_s;
-  EXPECT_LE(run.max_abs_force(), config.max_force);
-}
+using test::expect_stabilises;
 
 TEST(ClassicalSmc, found_gains_stabilise_the_nominal_full_plant) {
   expect_stabilises(found_classical(), 0.01);

@@ -140,7 +140,7 @@ TEST(ParseStudy, rejects_bad_values_naming_the_key_path) {
       {"duration below dt", with("duration: 1.0", "duration: 0.001"), "simulation.duration"},
       {"unknown integrator", with("integrator: rk4", "integrator: rk45"), "simulation.integrator"},
       {"unknown model", with("model: full", "model: exact"), "simulation.model"},
-      {"unknown controller", with("controller: lqr", "controller: mpc_controller"),
+      {"unknown controller", with("controller: lqr", "controller: pid_controller"),
        "monte_carlo.controller"},
       {"unknown distribution", with("distribution: uniform", "distribution: gaussian"),
        "monte_carlo.initial_state.distribution"},

@@ -11,7 +11,17 @@
 namespace simorch {
 
 /// The control laws simorch ships (design.md, "Controllers").
-enum class ControllerKind { classical_smc, sta_smc, adaptive_smc, lqr, open_loop };
+enum class ControllerKind {
+  classical_smc,
+  sta_smc,
+  adaptive_smc,
+  lqr,
+  open_loop,
+  hybrid_adaptive_sta_smc,
+  conditional_hybrid,
+  swing_up_smc,
+  mpc_controller,
+};
 
 /// Study-file name of a controller kind ("classical_smc", ...).
 std::string_view to_string(ControllerKind kind) noexcept;
@@ -21,7 +31,9 @@ std::string_view to_string(ControllerKind kind) noexcept;
 struct ControllerConfig {
   ControllerKind kind = ControllerKind::lqr;
   /// classical_smc [k1, k2, λ1, λ2, K, kd]; sta_smc [K1, K2, k1, k2, λ1, λ2];
-  /// adaptive_smc [k1, k2, λ1, λ2, γ]; lqr and open_loop take none.
+  /// adaptive_smc [k1, k2, λ1, λ2, γ]; hybrid_adaptive_sta_smc [c1, λ1, c2, λ2];
+  /// conditional_hybrid [k1, k2, λ1, λ2]; lqr, open_loop, swing_up_smc and
+  /// mpc_controller take none.
   std::vector<double> gains;
   double max_force = 150.0;       ///< Saturation |u| ≤ max_force [N].
   double boundary_layer = 0.3;    ///< ε of sat(s/ε).
@@ -40,9 +52,40 @@ struct ControllerConfig {
   double r = 0.1;
   // open_loop: u[k] for control period k; zero after the sequence ends.
   std::vector<double> sequence;
+  // hybrid_adaptive_sta_smc (also uses dead_zone, damping_gain, adapt_rate_limit, K_max).
+  double k1_init = 4.0;          ///< initial (and leak target of the) twisting gain k1
+  double k2_init = 0.4;          ///< initial (and leak target of the) integral gain k2
+  double gamma1 = 0.1;           ///< k̇1 = gamma1·|σ| − gain_leak·(k1 − k1_init)
+  double gamma2 = 0.05;          ///< k̇2 = gamma2·|σ| − gain_leak·(k2 − k2_init)
+  double gain_leak = 0.1;        ///< leak of k1, k2 towards their initial values [1/s]
+  double sat_soft_width = 0.35;  ///< boundary layer of the hybrid's sat(σ/w), ≥ dead_zone
+  // conditional_hybrid (also uses gamma1, gamma2, alpha = adaptation rate of K, K_*).
+  double angle_threshold = 0.2;    ///< super-twisting only while max|θi| < this [rad]
+  double surface_threshold = 1.0;  ///< ... and |σ| < this
+  double b_eq_threshold = 0.1;     ///< ... and |∂σ̇/∂u| > this (away from the singularity)
+  double w_angle = 0.3;            ///< blend weights of the three safety margins (sum 1)
+  double w_surface = 0.3;
+  double w_singularity = 0.4;
+  double epsilon_min = 0.017;  ///< conditional_hybrid's boundary layer
+  // swing_up_smc: the stabilising controller it hands over to, and the thresholds.
+  std::shared_ptr<const ControllerConfig> stabilizer;  ///< its kind must not be swing_up_smc
+  double energy_gain = 50.0;                           ///< swing-up gain on the energy error
+  double switch_energy_factor = 0.95;                  ///< hand over when E ≥ this·E_upright ...
+  double switch_angle_tolerance = 0.35;  ///< ... and both wrapped |θi| ≤ this [rad]
+  double exit_energy_factor = 0.9;       ///< back to swinging when E < this·E_upright ...
+  double reentry_angle_tolerance = 0.4;  ///< ... or a wrapped |θi| > this [rad]
+  // mpc_controller: linear MPC on the upright linearisation.
+  std::int64_t horizon = 10;  ///< prediction horizon in control periods
+  double q_x = 1.0;           ///< stage weight of the cart position
+  double q_theta = 1.0;       ///< stage weight of each link angle
+  double r_u = 0.1;           ///< stage weight of the force
 };
 
-/// Number of gains each kind takes (6, 6, 5, 0, 0).
+/// The defaults of `kind`: a ControllerConfig with the fields whose seed default differs
+/// between laws set for that law (gamma1/gamma2, alpha, damping_gain, adapt_rate_limit).
+ControllerConfig default_config(ControllerKind kind);
+
+/// Number of gains each kind takes (6, 6, 5, 0, 0, 4, 4, 0, 0).
 std::size_t expected_gain_count(ControllerKind kind) noexcept;
 
 /// Throws ConfigError with the key path `key_prefix.<field>` for a gain vector of the

@@ -25,6 +25,9 @@ struct SimConfig {
   double settle_tolerance = 0.01;  ///< |θ1|, |θ2| ≤ this counts as settled [rad]
   /// Save every k-th control step (0: no trajectory). Samples at t = 0, k·dt, 2k·dt, ...
   std::int64_t save_every = 0;
+  /// Read θ1, θ2 wrapped to (−π, π] in the bounds, metrics and success (the stored
+  /// states stay unwrapped). Set by the study for swing_up_smc, whose links turn over.
+  bool wraps_angles = false;
 
   /// Control periods per task: round(duration / dt).
   std::int64_t num_steps() const noexcept;
