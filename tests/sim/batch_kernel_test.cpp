@@ -43,6 +43,8 @@ ControllerConfig controller_for(ControllerKind kind) {
       break;
     case ControllerKind::lqr:
       break;
+    default:  // the hybrid, swing-up and MPC laws run on the scalar path (docs/kernel.md)
+      break;
   }
   return config;
 }
