@@ -9,8 +9,8 @@
 namespace simorch::detail {
 namespace {
 
-constexpr std::array<std::string_view, 4> monte_carlo_keys = {"samples", "seed", "controller",
-                                                              "initial_state"};
+constexpr std::array<std::string_view, 5> monte_carlo_keys = {"samples", "seed", "controller",
+                                                              "initial_state", "sampling"};
 constexpr std::array<std::string_view, 5> initial_state_keys = {"distribution", "nominal", "spread",
                                                                 "file", "dataset"};
 
@@ -111,6 +111,13 @@ InitialStateSpec parse_initial_state(YamlMap map, const State& nominal_state,
   return spec;
 }
 
+SamplingKind parse_sampling(const std::string& name, const std::string& path) {
+  for (const SamplingKind kind : {SamplingKind::random, SamplingKind::lhs, SamplingKind::sobol}) {
+    if (name == to_string(kind)) return kind;
+  }
+  throw ConfigError(path, name, "allowed: random, lhs, sobol");
+}
+
 }  // namespace
 
 MonteCarloSection parse_monte_carlo(YamlMap section, const State& nominal_state,
@@ -134,6 +141,9 @@ MonteCarloSection parse_monte_carlo(YamlMap section, const State& nominal_state,
     result.has_seed = true;
   }
   if (const auto controller = section.text("controller")) result.controller = *controller;
+  if (const auto sampling = section.text("sampling")) {
+    result.config.sampling = parse_sampling(*sampling, section.key_path("sampling"));
+  }
   result.initial_state =
       parse_initial_state(section.section("initial_state"), nominal_state, base_dir);
   return result;

@@ -10,6 +10,7 @@
 #include "simorch/control/controller.hpp"
 #include "simorch/model/dip_params.hpp"
 #include "simorch/sim/sim_config.hpp"
+#include "simorch/study/sampling_design.hpp"
 
 namespace simorch {
 
@@ -39,6 +40,7 @@ struct ParameterUncertainty {
 struct MonteCarloConfig {
   std::uint64_t num_samples = 1;
   std::uint64_t seed = 0;
+  SamplingKind sampling = SamplingKind::random;  ///< how samples cover the sampled dimensions
 };
 
 /// output section.
