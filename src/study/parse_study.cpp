@@ -16,10 +16,17 @@ namespace {
 
 using detail::YamlMap;
 
-constexpr std::array<std::string_view, 9> known_sections = {
-    "physics",     "physics_uncertainty", "simulation",
-    "controllers", "controller_defaults", "monte_carlo",
-    "output",      "execution",           "global_seed"};
+constexpr std::array<std::string_view, 11> known_sections = {"physics",
+                                                             "physics_uncertainty",
+                                                             "simulation",
+                                                             "controllers",
+                                                             "controller_defaults",
+                                                             "monte_carlo",
+                                                             "output",
+                                                             "execution",
+                                                             "global_seed",
+                                                             "cases",
+                                                             "grid"};
 
 YAML::Node load_yaml(std::string_view yaml_text) {
   try {
@@ -85,18 +92,23 @@ void check_controller_builds(const Study& study, const std::string& name) {
 
 }  // namespace
 
-Study parse_study(std::string_view yaml_text, const std::filesystem::path& base_dir) {
-  const YAML::Node document = load_yaml(yaml_text);
+namespace detail {
+
+YAML::Node load_study_document(std::string_view yaml_text) {
+  YAML::Node document = load_yaml(yaml_text);
   if (!document.IsDefined() || document.IsNull()) {
     throw ConfigError("study", "", "empty study file; expected sections such as monte_carlo:");
   }
+  return document;
+}
+
+Study parse_study_document(const YAML::Node& document, const std::filesystem::path& base_dir,
+                           std::vector<std::string>& ignored_keys) {
   YamlMap root(document, "");
   reject_misspelt_sections(root);
 
   Study study;
-  study.text = std::string(yaml_text);
   study.base_dir = base_dir;
-  std::vector<std::string> ignored_keys;
 
   study.nominal = detail::parse_physics(root.section("physics"), ignored_keys);
   study.uncertainty = detail::parse_uncertainty(root.section("physics_uncertainty"), ignored_keys);
@@ -136,6 +148,24 @@ Study parse_study(std::string_view yaml_text, const std::filesystem::path& base_
     study.warnings.push_back(ignored_warning(ignored_sections, ignored_keys));
   }
   for (std::string& warning : simulation.warnings) study.warnings.push_back(std::move(warning));
+  return study;
+}
+
+}  // namespace detail
+
+Study parse_study(std::string_view yaml_text, const std::filesystem::path& base_dir) {
+  const YAML::Node document = detail::load_study_document(yaml_text);
+  // Cases and grids multiply the study into variants (StudyPlan); a runner that reads a
+  // single Study must not drop them silently.
+  for (const char* section : {"cases", "grid"}) {
+    if (document.IsMap() && document[section]) {
+      throw ConfigError(section, "",
+                        "cases and grids are read by StudyPlan; this command runs single studies");
+    }
+  }
+  std::vector<std::string> ignored_keys;
+  Study study = detail::parse_study_document(document, base_dir, ignored_keys);
+  study.text = std::string(yaml_text);
   return study;
 }
 
