@@ -11,6 +11,7 @@
 #include "simorch/model/dip_params.hpp"
 #include "simorch/sim/sim_config.hpp"
 #include "simorch/study/sampling_design.hpp"
+#include "simorch/study/stopping_rule.hpp"
 
 namespace simorch {
 
@@ -41,6 +42,7 @@ struct MonteCarloConfig {
   std::uint64_t num_samples = 1;
   std::uint64_t seed = 0;
   SamplingKind sampling = SamplingKind::random;  ///< how samples cover the sampled dimensions
+  StopRule stop;  ///< monte_carlo.stop: end sampling at a stated precision (inactive: all run)
 };
 
 /// output section.
