@@ -5,6 +5,8 @@
 #include <limits>
 #include <vector>
 
+#include "simorch/study/stopping_rule.hpp"
+
 namespace simorch::analysis {
 namespace {
 
@@ -34,15 +36,8 @@ std::vector<double> sorted_without_nan(std::span<const double> values) {
 }  // namespace
 
 Interval wilson_interval(std::uint64_t successes, std::uint64_t trials, double z) {
-  if (trials == 0) return {nan, 0.0, 1.0};
-  const double n = static_cast<double>(trials);
-  const double p = static_cast<double>(std::min(successes, trials)) / n;
-  const double z2 = z * z;
-  const double denominator = 1.0 + z2 / n;
-  const double centre = (p + z2 / (2.0 * n)) / denominator;
-  const double half = z / denominator * std::sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n));
-  // The interval contains p; rounding would leave 1 − 1e-16 as the upper end of p = 1.
-  return {p, std::clamp(centre - half, 0.0, p), std::clamp(centre + half, p, 1.0)};
+  const RateInterval rate = wilson_score_interval(successes, trials, z);
+  return {rate.estimate, rate.lower, rate.upper};
 }
 
 double quantile(std::span<const double> values, double p) {

@@ -140,6 +140,17 @@ std::string canonical_text(const Study& study) {
   add_controller(lines, study.controller);
   lines.add("monte_carlo.tasks", study.num_tasks());
   lines.add("monte_carlo.seed", study.monte_carlo.seed);
+  // Only when not the default, so the hash of a study written before designs existed (and
+  // so --resume of its file) stays the same.
+  if (study.monte_carlo.sampling != SamplingKind::random) {
+    lines.add("monte_carlo.sampling", to_string(study.monte_carlo.sampling));
+  }
+  if (const StopRule& stop = study.monte_carlo.stop; stop.is_active()) {
+    lines.add("monte_carlo.stop.success_ci_half_width", stop.half_width);
+    lines.add("monte_carlo.stop.confidence", stop.confidence);
+    lines.add("monte_carlo.stop.min_samples", stop.min_samples);
+    lines.add("monte_carlo.stop.check_every", stop.check_every);
+  }
   const InitialStateSpec& initial = study.initial_state;
   lines.add("monte_carlo.initial_state.distribution", to_string(initial.kind));
   if (initial.kind == InitialStateKind::file) {

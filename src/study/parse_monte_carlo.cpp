@@ -9,8 +9,10 @@
 namespace simorch::detail {
 namespace {
 
-constexpr std::array<std::string_view, 4> monte_carlo_keys = {"samples", "seed", "controller",
-                                                              "initial_state"};
+constexpr std::array<std::string_view, 6> monte_carlo_keys = {
+    "samples", "seed", "controller", "initial_state", "sampling", "stop"};
+constexpr std::array<std::string_view, 4> stop_keys = {"success_ci_half_width", "confidence",
+                                                       "min_samples", "check_every"};
 constexpr std::array<std::string_view, 5> initial_state_keys = {"distribution", "nominal", "spread",
                                                                 "file", "dataset"};
 
@@ -111,6 +113,57 @@ InitialStateSpec parse_initial_state(YamlMap map, const State& nominal_state,
   return spec;
 }
 
+SamplingKind parse_sampling(const std::string& name, const std::string& path) {
+  for (const SamplingKind kind : {SamplingKind::random, SamplingKind::lhs, SamplingKind::sobol}) {
+    if (name == to_string(kind)) return kind;
+  }
+  throw ConfigError(path, name, "allowed: random, lhs, sobol");
+}
+
+bool is_power_of_two(std::uint64_t n) {
+  return n != 0 && (n & (n - 1)) == 0;
+}
+
+StopRule parse_stop(YamlMap map, SamplingKind sampling) {
+  map.reject_unknown(stop_keys);
+  StopRule rule;
+  const auto half_width = map.number("success_ci_half_width");
+  if (!half_width || !(*half_width > 0.0 && *half_width < 0.5)) {
+    throw ConfigError(
+        map.key_path("success_ci_half_width"), half_width ? fmt::format("{}", *half_width) : "",
+        "required: the target half-width of the success rate's interval, in (0, 0.5)");
+  }
+  rule.half_width = *half_width;
+  if (const auto confidence = map.number("confidence")) {
+    if (!(*confidence > 0.0 && *confidence < 1.0)) {
+      throw ConfigError(map.key_path("confidence"), fmt::format("{}", *confidence),
+                        "allowed: a number in (0, 1), e.g. 0.95");
+    }
+    rule.confidence = *confidence;
+  }
+  // Sobol prefixes are balanced only at powers of two; 4096 keeps the look count small.
+  rule.check_every = 4096;
+  if (const auto every = map.integer("check_every")) {
+    if (*every < 1) {
+      throw ConfigError(map.key_path("check_every"), std::to_string(*every),
+                        "allowed: an integer >= 1 (samples between looks)");
+    }
+    rule.check_every = static_cast<std::uint64_t>(*every);
+  }
+  if (sampling == SamplingKind::sobol && !is_power_of_two(rule.check_every)) {
+    throw ConfigError(map.key_path("check_every"), std::to_string(rule.check_every),
+                      "with sampling: sobol, a power of two (only those prefixes are balanced)");
+  }
+  if (const auto min = map.integer("min_samples")) {
+    if (*min < 1) {
+      throw ConfigError(map.key_path("min_samples"), std::to_string(*min),
+                        "allowed: an integer >= 1");
+    }
+    rule.min_samples = static_cast<std::uint64_t>(*min);
+  }
+  return rule;
+}
+
 }  // namespace
 
 MonteCarloSection parse_monte_carlo(YamlMap section, const State& nominal_state,
@@ -134,6 +187,17 @@ MonteCarloSection parse_monte_carlo(YamlMap section, const State& nominal_state,
     result.has_seed = true;
   }
   if (const auto controller = section.text("controller")) result.controller = *controller;
+  if (const auto sampling = section.text("sampling")) {
+    result.config.sampling = parse_sampling(*sampling, section.key_path("sampling"));
+  }
+  if (section.contains("stop")) {
+    if (result.config.sampling == SamplingKind::lhs) {
+      throw ConfigError(section.key_path("stop"), "",
+                        "not with sampling: lhs (a Latin hypercube is one only over all its "
+                        "samples); use sobol or random");
+    }
+    result.config.stop = parse_stop(section.section("stop"), result.config.sampling);
+  }
   result.initial_state =
       parse_initial_state(section.section("initial_state"), nominal_state, base_dir);
   return result;

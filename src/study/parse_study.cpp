@@ -16,10 +16,17 @@ namespace {
 
 using detail::YamlMap;
 
-constexpr std::array<std::string_view, 9> known_sections = {
-    "physics",     "physics_uncertainty", "simulation",
-    "controllers", "controller_defaults", "monte_carlo",
-    "output",      "execution",           "global_seed"};
+constexpr std::array<std::string_view, 11> known_sections = {"physics",
+                                                             "physics_uncertainty",
+                                                             "simulation",
+                                                             "controllers",
+                                                             "controller_defaults",
+                                                             "monte_carlo",
+                                                             "output",
+                                                             "execution",
+                                                             "global_seed",
+                                                             "cases",
+                                                             "grid"};
 
 YAML::Node load_yaml(std::string_view yaml_text) {
   try {
@@ -58,6 +65,37 @@ std::string ignored_warning(const std::vector<std::string>& sections,
   return text;
 }
 
+/// Half-width of the Wilson interval over n samples at p̂ ≈ 0.5 (⌊n/2⌋ successes): about
+/// the widest it gets.
+double widest_half_width(std::uint64_t samples, double z) {
+  return wilson_score_interval(samples / 2, samples, z).half_width();
+}
+
+/// A precision that no success rate could reach within the sample budget would run every
+/// sample while promising to stop early.
+void check_stop_reachable(const Study& study) {
+  const StopRule& rule = study.monte_carlo.stop;
+  if (!rule.is_active()) return;
+  const std::uint64_t samples = study.monte_carlo.num_samples;
+  const double z = two_sided_z(rule.confidence);
+  if (widest_half_width(samples, z) > rule.half_width) {
+    std::uint64_t needed = samples;  // the smallest sufficient n, for the message
+    while (widest_half_width(needed, z) > rule.half_width) needed *= 2;
+    for (std::uint64_t low = needed / 2; low + 1 < needed;) {
+      const std::uint64_t mid = low + (needed - low) / 2;
+      (widest_half_width(mid, z) > rule.half_width ? low : needed) = mid;
+    }
+    throw ConfigError("monte_carlo.stop.success_ci_half_width", fmt::format("{}", rule.half_width),
+                      fmt::format("unreachable within monte_carlo.samples = {}: a success rate "
+                                  "near 0.5 needs {} samples",
+                                  samples, needed));
+  }
+  if (rule.min_samples > samples) {
+    throw ConfigError("monte_carlo.stop.min_samples", std::to_string(rule.min_samples),
+                      fmt::format("allowed: at most monte_carlo.samples = {}", samples));
+  }
+}
+
 void resolve_task_count(Study& study, const detail::MonteCarloSection& mc) {
   if (study.initial_state.kind != InitialStateKind::file) return;
   const std::uint64_t rows = study.initial_state.states.size();
@@ -85,18 +123,23 @@ void check_controller_builds(const Study& study, const std::string& name) {
 
 }  // namespace
 
-Study parse_study(std::string_view yaml_text, const std::filesystem::path& base_dir) {
-  const YAML::Node document = load_yaml(yaml_text);
+namespace detail {
+
+YAML::Node load_study_document(std::string_view yaml_text) {
+  YAML::Node document = load_yaml(yaml_text);
   if (!document.IsDefined() || document.IsNull()) {
     throw ConfigError("study", "", "empty study file; expected sections such as monte_carlo:");
   }
+  return document;
+}
+
+Study parse_study_document(const YAML::Node& document, const std::filesystem::path& base_dir,
+                           std::vector<std::string>& ignored_keys) {
   YamlMap root(document, "");
   reject_misspelt_sections(root);
 
   Study study;
-  study.text = std::string(yaml_text);
   study.base_dir = base_dir;
-  std::vector<std::string> ignored_keys;
 
   study.nominal = detail::parse_physics(root.section("physics"), ignored_keys);
   study.uncertainty = detail::parse_uncertainty(root.section("physics_uncertainty"), ignored_keys);
@@ -118,6 +161,7 @@ Study parse_study(std::string_view yaml_text, const std::filesystem::path& base_
     study.monte_carlo.seed = static_cast<std::uint64_t>(*global_seed);
   }
   resolve_task_count(study, mc);
+  check_stop_reachable(study);
 
   study.controller =
       detail::parse_controller(root.section("controllers"), root.section("controller_defaults"),
@@ -138,6 +182,29 @@ Study parse_study(std::string_view yaml_text, const std::filesystem::path& base_
     study.warnings.push_back(ignored_warning(ignored_sections, ignored_keys));
   }
   for (std::string& warning : simulation.warnings) study.warnings.push_back(std::move(warning));
+  return study;
+}
+
+}  // namespace detail
+
+Study parse_study(std::string_view yaml_text, const std::filesystem::path& base_dir) {
+  const YAML::Node document = detail::load_study_document(yaml_text);
+  // Cases and grids multiply the study into variants (StudyPlan); a runner that reads a
+  // single Study must not drop them silently.
+  for (const char* section : {"cases", "grid"}) {
+    if (document.IsMap() && document[section]) {
+      throw ConfigError(section, "",
+                        "cases and grids are read by StudyPlan; this command runs single studies");
+    }
+  }
+  std::vector<std::string> ignored_keys;
+  Study study = detail::parse_study_document(document, base_dir, ignored_keys);
+  if (study.monte_carlo.stop.is_active()) {
+    throw ConfigError(
+        "monte_carlo.stop", "",
+        "stopping at a precision is read by StudyPlan; this command runs every sample");
+  }
+  study.text = std::string(yaml_text);
   return study;
 }
 

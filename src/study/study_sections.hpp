@@ -49,6 +49,12 @@ void parse_output(YamlMap section, OutputConfig& output, SimConfig& sim);
 /// execution: runner defaults.
 ExecutionConfig parse_execution(YamlMap section);
 
+/// The YAML document of a study; ConfigError for a syntax error or an empty document.
+YAML::Node load_study_document(std::string_view yaml_text);
+/// parse_study on a loaded document (without setting Study::text); the full key paths of
+/// seed keys simorch does not use are appended to `ignored_keys`.
+Study parse_study_document(const YAML::Node& document, const std::filesystem::path& base_dir,
+                           std::vector<std::string>& ignored_keys);
 /// Rows of a CSV file of initial states (6 columns, optional header line, '#' comments).
 std::vector<State> read_initial_states_csv(const std::filesystem::path& file);
 /// Rows of an [N, 6] float dataset of an HDF5 file.

@@ -10,6 +10,8 @@
 #include "simorch/control/controller.hpp"
 #include "simorch/model/dip_params.hpp"
 #include "simorch/sim/sim_config.hpp"
+#include "simorch/study/sampling_design.hpp"
+#include "simorch/study/stopping_rule.hpp"
 
 namespace simorch {
 
@@ -39,6 +41,8 @@ struct ParameterUncertainty {
 struct MonteCarloConfig {
   std::uint64_t num_samples = 1;
   std::uint64_t seed = 0;
+  SamplingKind sampling = SamplingKind::random;  ///< how samples cover the sampled dimensions
+  StopRule stop;  ///< monte_carlo.stop: end sampling at a stated precision (inactive: all run)
 };
 
 /// output section.
