@@ -2,64 +2,16 @@
 // would do. Exit 0 when valid; a bad study throws ConfigError/IoError, which main() maps
 // to exit code 2 with a one-line message.
 #include <fmt/core.h>
-#include <fmt/ranges.h>
 
-#include <array>
-#include <cstdint>
 #include <memory>
 #include <string>
 
 #include "command_registry.hpp"
 #include "simorch/study/study.hpp"
+#include "simorch/study/study_summary.hpp"
 
 namespace simorch::cli {
 namespace {
-
-/// Bytes of the batch file's datasets per docs/hdf5-schema.md (format_version 1), without
-/// HDF5 metadata, chunk padding and the /results/errors table, which only failed tasks fill.
-double estimated_output_bytes(const Study& study) {
-  const auto tasks = static_cast<double>(study.num_tasks());
-  double per_task = 6 * 8;                                              // /tasks/initial_state
-  if (study.uncertainty.is_active()) per_task += DipParams::count * 8;  // /tasks/params
-  per_task += 1 + 1;                                                    // status, success
-  per_task += 8 * 8;                                                    // the eight float64 metrics
-  per_task += 6 * 8;                                                    // final_state
-  per_task += 3 * 8;      // steps, integrator_steps, rejected_steps
-  per_task += 4 + 4 + 8;  // rank, thread, wall_time_s
-  per_task += 96;         // message (fixed-length string)
-  const auto samples = static_cast<double>(study.sim.num_samples());
-  per_task += samples * (6 * 8 + 8);      // /trajectories/state and /control
-  return tasks * per_task + samples * 8;  // + /trajectories/time
-}
-
-std::string describe_initial_state(const Study& study) {
-  const InitialStateSpec& spec = study.initial_state;
-  switch (spec.kind) {
-    case InitialStateKind::fixed:
-      return fmt::format("fixed at {}",
-                         std::vector<double>(spec.nominal.begin(), spec.nominal.end()));
-    case InitialStateKind::file:
-      return fmt::format("file {} ({} rows)", spec.file.string(), spec.states.size());
-    case InitialStateKind::uniform:
-    case InitialStateKind::normal:
-      break;
-  }
-  return fmt::format("{} around {}, {} {}", to_string(spec.kind),
-                     std::vector<double>(spec.nominal.begin(), spec.nominal.end()),
-                     spec.kind == InitialStateKind::uniform ? "half-widths" : "std. deviations",
-                     spec.spread);
-}
-
-std::string describe_uncertainty(const Study& study) {
-  if (!study.uncertainty.is_active()) return "none (nominal physics)";
-  std::string text;
-  for (std::size_t i = 0; i < DipParams::count; ++i) {
-    const double fraction = study.uncertainty.fraction[i];
-    if (fraction <= 0.0) continue;
-    text += fmt::format("{}{} ±{}%", text.empty() ? "" : ", ", DipParams::names[i], fraction * 100);
-  }
-  return text;
-}
 
 /// What `validate` prints besides the warnings.
 struct ValidateOptions {
@@ -78,23 +30,23 @@ void run_validate(const ValidateOptions& options) {
     fmt::print("{}", canonical_text(study));
     return;
   }
-  const SimConfig& sim = study.sim;
-  fmt::print("study: {} is valid (hash {})\n", path, study_hash(study));
-  fmt::print("tasks: {}\n", study.num_tasks());
-  fmt::print("model: {}\n", to_string(sim.model));
-  fmt::print("controller: {}\n", to_string(study.controller.kind));
-  fmt::print("integrator: {}\n", to_string(sim.integrator.kind));
-  fmt::print("dt: {} s\n", sim.dt);
-  fmt::print("duration: {} s\n", sim.duration);
-  fmt::print("steps per task: {}\n", sim.num_steps());
-  fmt::print("trajectory samples per task: {}{}\n", sim.num_samples(),
-             sim.save_every > 0 ? fmt::format(" (every {} steps)", sim.save_every) : "");
-  fmt::print("initial state: {}\n", describe_initial_state(study));
-  fmt::print("parameter uncertainty: {}\n", describe_uncertainty(study));
-  fmt::print("seed: {}\n", study.monte_carlo.seed);
-  fmt::print("output: {}\n", study.output.path.string());
-  fmt::print("estimated output size: {:.3g} MB\n", estimated_output_bytes(study) / 1e6);
-  fmt::print("warnings: {}\n", study.warnings.size());
+  const StudySummary s = summarize_study(study);
+  fmt::print("study: {} is valid (hash {})\n", path, s.hash);
+  fmt::print("tasks: {}\n", s.num_tasks);
+  fmt::print("model: {}\n", s.model);
+  fmt::print("controller: {}\n", s.controller);
+  fmt::print("integrator: {}\n", s.integrator);
+  fmt::print("dt: {} s\n", s.dt);
+  fmt::print("duration: {} s\n", s.duration);
+  fmt::print("steps per task: {}\n", s.steps_per_task);
+  fmt::print("trajectory samples per task: {}{}\n", s.samples_per_task,
+             s.save_every > 0 ? fmt::format(" (every {} steps)", s.save_every) : "");
+  fmt::print("initial state: {}\n", s.initial_state);
+  fmt::print("parameter uncertainty: {}\n", s.parameter_uncertainty);
+  fmt::print("seed: {}\n", s.seed);
+  fmt::print("output: {}\n", s.output);
+  fmt::print("estimated output size: {:.3g} MB\n", s.estimated_output_bytes / 1e6);
+  fmt::print("warnings: {}\n", s.warnings.size());
 }
 
 const CommandRegistration validate_command(20, [](CLI::App& app) {
