@@ -1,7 +1,8 @@
 // `mpirun -np N simorch run STUDY.yaml`: runs every task of a study over all ranks into one
-// HDF5 batch file. Rank 0 prints (progress, warnings, the summary, any error); the other
-// ranks stay silent. Every rank exits with the same code: 0 done, 2 bad input, 1 runtime
-// failure, 75 interrupted by a signal but resumable with --resume.
+// HDF5 batch file; without a launcher, in this process without MPI. Rank 0 prints (progress,
+// warnings, the summary, any error); the other ranks stay silent. Every rank exits with the same
+// code: 0 done, 2 bad input, 1 runtime failure, 75 interrupted by a signal but resumable with
+// --resume.
 #include <fcntl.h>
 #include <fmt/core.h>
 #include <unistd.h>
@@ -17,13 +18,14 @@
 #include <string>
 
 #include "command_registry.hpp"
+#include "simorch/error.hpp"
 #include "simorch/mpi/collective_failure.hpp"
 #include "simorch/mpi/mpi_session.hpp"
 #include "simorch/mpi/progress.hpp"
-#include "simorch/mpi/stop_signal.hpp"
 #include "simorch/mpi/study_broadcast.hpp"
 #include "simorch/mpi/study_runner.hpp"
-#include "simorch/error.hpp"
+#include "simorch/run/in_process.hpp"
+#include "simorch/run/stop_signal.hpp"
 
 namespace simorch::cli {
 namespace {
@@ -78,49 +80,76 @@ double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+void print_warning(const std::string& warning) {
+  fmt::print(stderr, "simorch: warning: {}\n", warning);
+}
+
+// The options of `args` for rank 0 (progress and warnings print to stderr) or another
+// rank (silent). The printer learns how many tasks were done before once the file is
+// open; until then (setup) nothing is printed.
+RunOptions make_options(const RunArguments& args, const Study& study, double start_unix_s,
+                        bool is_root, std::optional<mpi::ProgressPrinter>& printer) {
+  RunOptions options;
+  options.output = args.output;
+  options.mode = args.is_resume  ? OpenMode::resume
+                 : args.is_force ? OpenMode::create_overwrite
+                                 : OpenMode::create;
+  options.threads = args.threads;
+  options.min_chunk = args.chunk_min;
+  options.max_chunk = args.chunk_max;
+  options.command_start_unix_s = start_unix_s;
+  if (is_root && !args.is_quiet) {
+    options.on_progress = [&printer, &study](const DispatchProgress& p) {
+      if (!printer) {
+        const std::uint64_t before = study.num_tasks() - p.total;
+        printer.emplace(stderr, isatty(fileno(stderr)) != 0, study.num_tasks(), before);
+      }
+      printer->update(p);
+    };
+  }
+  if (is_root) options.on_warning = print_warning;
+  return options;
+}
+
+void print_summary(const RunArguments& args, const RunReport& report) {
+  if (!args.is_quiet || report.exit_code != 0) {
+    std::fputs(format_summary(report).c_str(), report.exit_code == 0 ? stdout : stderr);
+  }
+}
+
+// No MPI launcher started this process: the study runs here without MPI_Init, whose
+// singleton start (a forked runtime daemon) would cost most of a small study's time.
+int run_in_process(const RunArguments& args, double start_unix_s) {
+  const Study study = load_study(args.study);
+  for (const auto& warning : study.warnings) print_warning(warning);
+  std::optional<mpi::ProgressPrinter> printer;
+  const RunReport report =
+      run_study_in_process(study, make_options(args, study, start_unix_s, true, printer));
+  print_summary(args, report);
+  if (report.dispatch.is_abandoned) {
+    fmt::print(stderr,
+               "simorch: error: a task did not finish within execution.stop_timeout_s; "
+               "ending the process (the file is resumable)\n");
+    std::fflush(nullptr);
+    std::_Exit(report.exit_code);  // its thread still runs: no static destructors under it
+  }
+  return report.exit_code;
+}
+
 // Everything that needs MPI; returns the exit code agreed by all ranks.
 int run_on_all_ranks(const RunArguments& args, double start_unix_s) {
   mpi::MpiSession session;
   const bool is_root = session.rank() == 0;
-  mpi::StopSignalScope signals;  // from the start: a signal during setup stops in order
+  StopSignalScope signals;  // from the start: a signal during setup stops in order
   try {
     const Study study = mpi::broadcast_study(args.study);
     if (is_root) {
-      for (const auto& warning : study.warnings)
-        fmt::print(stderr, "simorch: warning: {}\n", warning);
+      for (const auto& warning : study.warnings) print_warning(warning);
     }
-    mpi::RunOptions options;
-    options.output = args.output;
-    options.mode = args.is_resume  ? OpenMode::resume
-                   : args.is_force ? OpenMode::create_overwrite
-                                   : OpenMode::create;
-    options.threads = args.threads;
-    options.min_chunk = args.chunk_min;
-    options.max_chunk = args.chunk_max;
-    options.command_start_unix_s = start_unix_s;
-    // The printer learns how many tasks were done before once the file is open; until
-    // then (setup) nothing is printed.
     std::optional<mpi::ProgressPrinter> printer;
-    if (is_root && !args.is_quiet) {
-      options.on_progress = [&printer, &study](const mpi::DispatchProgress& p) {
-        if (!printer) {
-          const std::uint64_t before = study.num_tasks() - p.total;
-          printer.emplace(stderr, isatty(fileno(stderr)) != 0, study.num_tasks(), before);
-        }
-        printer->update(p);
-      };
-    }
-    if (is_root) {
-      options.on_warning = [](const std::string& warning) {
-        fmt::print(stderr, "simorch: warning: {}\n", warning);
-      };
-    }
-    const mpi::RunReport report = mpi::run_study(study, options);
-    if (is_root) {
-      if (!args.is_quiet || report.exit_code != 0) {
-        std::fputs(mpi::format_summary(report).c_str(), report.exit_code == 0 ? stdout : stderr);
-      }
-    }
+    const RunReport report =
+        mpi::run_study(study, make_options(args, study, start_unix_s, is_root, printer));
+    if (is_root) print_summary(args, report);
     if (report.dispatch.is_abandoned) {
       if (is_root) {
         fmt::print(stderr,
@@ -188,13 +217,17 @@ const CommandRegistration run_command(10, [](CLI::App& app) {
     {
       // Outermost scope: the handlers stay installed through MPI_Finalize, where a rank
       // may wait for the others; a default action there would kill a finished rank.
-      mpi::StopSignalScope signals;
-      try {
-        code = run_on_all_ranks(*args, start_unix_s);
-      } catch (const std::exception& e) {
-        // MpiSession could not start (e.g. no MPI_THREAD_FUNNELED): every rank says so.
-        fmt::print(stderr, "simorch: error: {}\n", e.what());
-        code = exit_code::runtime_failure;
+      StopSignalScope signals;
+      if (!is_started_by_mpi_launcher()) {
+        code = run_in_process(*args, start_unix_s);  // errors: one line from main()
+      } else {
+        try {
+          code = run_on_all_ranks(*args, start_unix_s);
+        } catch (const std::exception& e) {
+          // MpiSession could not start (e.g. no MPI_THREAD_FUNNELED): every rank says so.
+          fmt::print(stderr, "simorch: error: {}\n", e.what());
+          code = exit_code::runtime_failure;
+        }
       }
     }
     // The run is over: a stop request arriving now (SLURM's warning racing the last task)

@@ -5,43 +5,23 @@
 #include <string>
 #include <vector>
 
-#include "simorch/mpi/mpi_session.hpp"
-
 namespace simorch::mpi::detail {
 
-GuidedSchedule make_schedule(const DispatchOptions& options, std::uint64_t total_threads) {
-  const std::size_t per_task =
-      ResultBlock::bytes_for(1, options.samples_per_task) - sizeof(WorkerHeader);
-  const std::uint64_t by_memory = std::max<std::uint64_t>(1, options.max_chunk_bytes / per_task);
-  GuidedSchedule schedule{total_threads, options.min_chunk, options.max_chunk};
-  if (schedule.min_chunk == 0 || schedule.max_chunk < schedule.min_chunk) {
-    return schedule;  // as given: the scheduler reports the bad value
-  }
-  schedule.max_chunk = std::min(schedule.max_chunk, by_memory);
-  schedule.min_chunk = std::min(schedule.min_chunk, schedule.max_chunk);
-  return schedule;
-}
+void gather_rank_timing(MpiChannel& channel, const RankTiming& mine,
+                        const std::vector<ThreadTiming>& my_threads, DispatchOutcome& outcome) {
+  RankReport report;
+  report.rank = mine.rank;
+  report.threads = mine.threads;
+  report.tasks = mine.tasks;
+  report.compute_s = mine.compute_s;
+  report.idle_s = mine.idle_s;
+  report.comm_s = mine.comm_s;
+  report.wall_s = mine.wall_s;
+  std::memcpy(report.host, mine.host.data(), std::min(mine.host.size(), sizeof report.host - 1));
+  std::vector<std::byte> thread_bytes(my_threads.size() * sizeof(ThreadTiming));
+  if (!my_threads.empty()) std::memcpy(thread_bytes.data(), my_threads.data(), thread_bytes.size());
 
-void gather_timing(MpiChannel& channel, const LocalRunner& local, const RankAccount& account,
-                   DispatchOutcome& outcome) {
-  RankReport mine;
-  mine.rank = channel.rank();
-  mine.threads = local.threads();
-  mine.tasks = account.tasks;
-  const auto stats = local.stats();
-  std::vector<std::byte> thread_bytes(stats.size() * sizeof(ThreadTiming));
-  for (std::size_t i = 0; i < stats.size(); ++i) {
-    mine.compute_s += stats[i].busy_s;
-    mine.idle_s += stats[i].idle_s;
-    ThreadTiming row{channel.rank(), static_cast<std::int32_t>(i), stats[i].tasks, stats[i].busy_s};
-    std::memcpy(thread_bytes.data() + i * sizeof row, &row, sizeof row);
-  }
-  mine.comm_s = channel.comm_s();
-  mine.wall_s = account.wall_s;
-  const std::string host = processor_name();
-  std::memcpy(mine.host, host.data(), std::min(host.size(), sizeof mine.host - 1));
-
-  const auto reports = channel.gather_reports(mine);
+  const auto reports = channel.gather_reports(report);
   const auto all_threads = channel.gather_bytes(thread_bytes);
   if (channel.rank() != 0) return;
   for (const auto& r : reports) {

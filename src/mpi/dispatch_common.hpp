@@ -1,44 +1,25 @@
 #pragma once
 // Pieces both sides of the dispatcher use (rank 0's RootLoop and the WorkerLoop).
 
-#include <chrono>
-#include <cstddef>
-#include <cstdint>
+#include <vector>
 
-#include "local_runner.hpp"
 #include "mpi_channel.hpp"
-#include "simorch/mpi/dispatcher.hpp"
-#include "simorch/mpi/guided_scheduler.hpp"
+#include "simorch/io/run_timing.hpp"
+#include "simorch/run/dispatch.hpp"
+#include "simorch/run/local_runner.hpp"
 
 namespace simorch::mpi::detail {
 
-using Clock = std::chrono::steady_clock;
+using simorch::detail::chunks_per_rank;
+using simorch::detail::Clock;
+using simorch::detail::LocalRunner;
+using simorch::detail::RankAccount;
+using simorch::detail::seconds_since;
+using simorch::detail::unix_now;
 
-inline double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-inline double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-/// Chunks in a rank's pool at once: the running one and one prefetched, so a worker never
-/// waits for rank 0's reply between chunks.
-inline constexpr std::size_t chunks_per_rank = 2;
-
-/// The guided schedule of `options`, with max_chunk lowered so that one chunk's result
-/// block fits options.max_chunk_bytes (trajectories make tasks big).
-GuidedSchedule make_schedule(const DispatchOptions& options, std::uint64_t total_threads);
-
-/// What a rank did, for its timing row.
-struct RankAccount {
-  std::uint64_t tasks = 0;
-  double wall_s = 0;
-};
-
-/// Collective: gathers every rank's timing row and pool-thread rows into `outcome` on
-/// rank 0 (plain structs as bytes).
-void gather_timing(MpiChannel& channel, const LocalRunner& local, const RankAccount& account,
-                   DispatchOutcome& outcome);
+/// Collective: gathers every rank's timing row (`mine`) and pool-thread rows into
+/// `outcome` on rank 0 (plain structs as bytes).
+void gather_rank_timing(MpiChannel& channel, const RankTiming& mine,
+                        const std::vector<ThreadTiming>& my_threads, DispatchOutcome& outcome);
 
 }  // namespace simorch::mpi::detail

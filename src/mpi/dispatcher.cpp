@@ -7,11 +7,12 @@
 
 #include "dispatch_common.hpp"
 #include "mpi_channel.hpp"
-#include "root_loop.hpp"
-#include "simorch/mpi/guided_scheduler.hpp"
-#include "simorch/mpi/mpi_session.hpp"
-#include "simorch/mpi/stop_signal.hpp"
+#include "mpi_workers.hpp"
 #include "simorch/error.hpp"
+#include "simorch/mpi/mpi_session.hpp"
+#include "simorch/run/guided_scheduler.hpp"
+#include "simorch/run/root_loop.hpp"
+#include "simorch/run/stop_signal.hpp"
 #include "worker_loop.hpp"
 
 namespace simorch::mpi {
@@ -22,7 +23,7 @@ DispatchOutcome run_dispatch(const std::vector<TaskRange>& pending, ResultSink* 
     throw ConfigError("execution.threads", std::to_string(options.threads), "an integer >= 1");
   }
   // Every rank checks the same options, so a bad value fails on all ranks alike.
-  (void)GuidedScheduler({}, detail::make_schedule(options, 1));
+  (void)GuidedScheduler({}, simorch::detail::make_schedule(options, 1));
   StopSignalScope signals;
   detail::MpiChannel channel;
   if (channel.rank() == 0 && sink == nullptr) {
@@ -32,7 +33,10 @@ DispatchOutcome run_dispatch(const std::vector<TaskRange>& pending, ResultSink* 
   DispatchOutcome outcome;
   try {
     if (channel.rank() == 0) {
-      outcome = detail::RootLoop(channel, pending, *sink, task, options, total_threads).run();
+      detail::MpiWorkers workers(channel);
+      outcome = simorch::detail::RootLoop(workers, pending, *sink, task, options, total_threads,
+                                          processor_name())
+                    .run();
     } else {
       outcome = detail::WorkerLoop(channel, task, options).run();
     }

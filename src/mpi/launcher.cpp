@@ -1,38 +1,18 @@
 #include "simorch/mpi/launcher.hpp"
 
 #include <mpi.h>
-#include <sched.h>
-
-#include <algorithm>
-#include <cstdlib>
-#include <string>
-#include <thread>
 
 namespace simorch::mpi {
 
 RankCores query_rank_cores() {
-  RankCores cores;
+  int ranks_on_node = 1;
   MPI_Comm node = MPI_COMM_NULL;
   if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) ==
       MPI_SUCCESS) {
-    MPI_Comm_size(node, &cores.ranks_on_node);
+    MPI_Comm_size(node, &ranks_on_node);
     MPI_Comm_free(&node);
   }
-  cores.node_cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  cpu_set_t mask;
-  CPU_ZERO(&mask);
-  cores.affinity_cores =
-      sched_getaffinity(0, sizeof mask, &mask) == 0 ? CPU_COUNT(&mask) : cores.node_cores;
-  if (const char* slurm = std::getenv("SLURM_CPUS_PER_TASK")) {
-    cores.slurm_cpus_per_task = std::max(0, std::atoi(slurm));
-  }
-  return cores;
-}
-
-int default_threads(const RankCores& cores) noexcept {
-  if (cores.slurm_cpus_per_task > 0) return cores.slurm_cpus_per_task;
-  const int share = cores.node_cores / std::max(1, cores.ranks_on_node);
-  return std::max(1, std::min(cores.affinity_cores, share));
+  return query_cores(ranks_on_node);
 }
 
 }  // namespace simorch::mpi

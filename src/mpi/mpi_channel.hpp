@@ -8,8 +8,8 @@
 #include <optional>
 #include <vector>
 
-#include "simorch/mpi/messages.hpp"
-#include "simorch/mpi/result_block.hpp"
+#include "simorch/run/messages.hpp"
+#include "simorch/run/result_block.hpp"
 
 namespace simorch::mpi::detail {
 

@@ -4,9 +4,10 @@
 #include <thread>
 #include <utility>
 
-#include "backoff.hpp"
 #include "dispatch_common.hpp"
-#include "simorch/mpi/stop_signal.hpp"
+#include "simorch/mpi/mpi_session.hpp"
+#include "simorch/run/backoff.hpp"
+#include "simorch/run/stop_signal.hpp"
 
 namespace simorch::mpi::detail {
 
@@ -18,7 +19,7 @@ DispatchOutcome WorkerLoop::run() {
   const auto start = Clock::now();
   DispatchOutcome outcome;
   outcome.start_unix_s = unix_now();
-  Backoff backoff;
+  simorch::detail::Backoff backoff;
   std::optional<int> stop_code;
   for (;;) {
     bool is_active = false;
@@ -60,7 +61,11 @@ DispatchOutcome WorkerLoop::run() {
   outcome.exit_code = *stop_code;
   outcome.outcome = *stop_code == 0 ? RunOutcome::complete : RunOutcome::interrupted;
   outcome.wall_s = seconds_since(start);
-  gather_timing(channel_, local_, RankAccount{tasks_, outcome.wall_s}, outcome);
+  const int rank = channel_.rank();
+  gather_rank_timing(channel_,
+                     rank_timing(local_, rank, RankAccount{tasks_, outcome.wall_s},
+                                 channel_.comm_s(), processor_name()),
+                     thread_timing(local_, rank), outcome);
   return outcome;
 }
 

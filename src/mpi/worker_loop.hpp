@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "local_runner.hpp"
+#include "dispatch_common.hpp"
 #include "mpi_channel.hpp"
 #include "simorch/mpi/dispatcher.hpp"
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end tests of `mpirun … simorch run …`, one case per ctest entry:
-#   cli_test.sh layouts|refuse_force|bad_study|signal_resume|sigterm_rank|dead_rank
+#   cli_test.sh layouts|refuse_force|bad_study|signal_resume|sigterm_rank|dead_rank|in_process
 # Environment (set by tests/mpi/CMakeLists.txt): SIMORCH_EXE, MPIEXEC, WORKDIR.
 set -euo pipefail
 if [[ "${1:-}" == "--help" || $# -ne 1 ]]; then
-  echo "usage: cli_test.sh layouts|refuse_force|bad_study|signal_resume|sigterm_rank|dead_rank"
+  echo "usage: cli_test.sh layouts|refuse_force|bad_study|signal_resume|sigterm_rank|dead_rank|in_process"
   exit 0
 fi
 case_name=$1
@@ -88,6 +88,30 @@ layouts)
   compare --require-status diverged div1.h5 div3.h5
   h5dump -H ref.h5 >/dev/null || fail "h5dump cannot read the batch file"
   h5dump -d /results/status ref.h5 >/dev/null || fail "h5dump cannot read /results/status"
+  ;;
+
+in_process)
+  # No launcher: the study runs in this process without MPI, into the same file as
+  # mpirun's, with the same refusal, signal and resume behaviour.
+  study="$data/mixed_outcomes.yaml"
+  "$simorch" run "$study" -o local.h5 --threads 2 -q
+  run 2 -- "$study" -o mpi.h5 --threads 1 -q
+  compare --require-status completed --require-status error mpi.h5 local.h5
+  code=0
+  "$simorch" run "$study" -o local.h5 -q 2>stderr.txt || code=$?
+  expect_code 2 "$code" "an in-process run into an existing file"
+  [[ $(grep -c "simorch: error" stderr.txt) -eq 1 ]] || { cat stderr.txt; fail "expected one error line"; }
+  long_study
+  "$simorch" run long.yaml -o whole.h5 --threads 2 -q
+  "$simorch" run long.yaml --threads 2 -q 2>stderr.txt &
+  pid=$!
+  wait_for_progress
+  kill -INT "$pid"
+  wait_bounded "$pid" 60
+  expect_code 75 "$code" "SIGINT during an in-process run"
+  grep -q "interrupted with" stderr.txt || fail "no interruption summary"
+  "$simorch" run long.yaml --threads 1 --resume -q
+  compare whole.h5 long.h5
   ;;
 
 refuse_force)

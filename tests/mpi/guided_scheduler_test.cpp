@@ -1,4 +1,4 @@
-#include "simorch/mpi/guided_scheduler.hpp"
+#include "simorch/run/guided_scheduler.hpp"
 
 #include <gtest/gtest.h>
 

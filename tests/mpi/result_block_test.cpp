@@ -1,4 +1,4 @@
-#include "simorch/mpi/result_block.hpp"
+#include "simorch/run/result_block.hpp"
 
 #include <gtest/gtest.h>
 

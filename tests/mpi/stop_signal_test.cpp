@@ -1,4 +1,4 @@
-#include "simorch/mpi/stop_signal.hpp"
+#include "simorch/run/stop_signal.hpp"
 
 #include <gtest/gtest.h>
 

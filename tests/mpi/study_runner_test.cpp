@@ -14,9 +14,9 @@
 #include <fstream>
 #include <string>
 
+#include "simorch/io/batch_reader.hpp"
 #include "simorch/mpi/collective_failure.hpp"
 #include "simorch/mpi/study_broadcast.hpp"
-#include "simorch/io/batch_reader.hpp"
 #include "simorch/sim/sequential_orchestrator.hpp"
 #include "simorch/study/task_source.hpp"
 

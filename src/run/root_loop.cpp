@@ -1,24 +1,38 @@
-#include "root_loop.hpp"
+#include "simorch/run/root_loop.hpp"
 
 #include <algorithm>
 #include <utility>
 
-#include "backoff.hpp"
-#include "simorch/mpi/stop_signal.hpp"
 #include "simorch/error.hpp"
+#include "simorch/run/backoff.hpp"
+#include "simorch/run/stop_signal.hpp"
 
-namespace simorch::mpi::detail {
+namespace simorch::detail {
 
-RootLoop::RootLoop(MpiChannel& channel, const std::vector<TaskRange>& pending, ResultSink& sink,
+GuidedSchedule make_schedule(const DispatchOptions& options, std::uint64_t total_threads) {
+  const std::size_t per_task =
+      ResultBlock::bytes_for(1, options.samples_per_task) - sizeof(WorkerHeader);
+  const std::uint64_t by_memory = std::max<std::uint64_t>(1, options.max_chunk_bytes / per_task);
+  GuidedSchedule schedule{total_threads, options.min_chunk, options.max_chunk};
+  if (schedule.min_chunk == 0 || schedule.max_chunk < schedule.min_chunk) {
+    return schedule;  // as given: the scheduler reports the bad value
+  }
+  schedule.max_chunk = std::min(schedule.max_chunk, by_memory);
+  schedule.min_chunk = std::min(schedule.min_chunk, schedule.max_chunk);
+  return schedule;
+}
+
+RootLoop::RootLoop(RemoteWorkers& workers, const std::vector<TaskRange>& pending, ResultSink& sink,
                    const TaskFunction& task, const DispatchOptions& options,
-                   std::uint64_t total_threads)
-    : channel_(channel),
+                   std::uint64_t total_threads, std::string host)
+    : workers_(workers),
       options_(options),
       local_(0, options.threads, task, options.samples_per_task),
       scheduler_(pending, make_schedule(options, total_threads)),
       writer_(sink, options.checkpoint_interval_s),
-      workers_(static_cast<std::size_t>(channel.size())),
-      total_(scheduler_.remaining()) {}
+      host_(std::move(host)),
+      total_(scheduler_.remaining()),
+      last_stop_poll_(Clock::now()) {}
 
 DispatchOutcome RootLoop::run() {
   const auto start = Clock::now();
@@ -27,13 +41,16 @@ DispatchOutcome RootLoop::run() {
   last_result_unix_s_ = outcome.start_unix_s;
   Backoff backoff;
   auto last_progress = Clock::now();
+  const auto accept_block = [this](ResultBlock block) { accept(std::move(block)); };
   for (;;) {
-    bool is_active = receive_all();
+    bool has_stop_request = false;
+    bool is_active = workers_.receive_all(accept_block, has_stop_request);
+    if (has_stop_request && !is_stopping_) begin_stop(exit_code::interrupted);
     for (auto& block : local_.take_completed()) {
       accept(std::move(block));
       is_active = true;
     }
-    if (!is_stopping_ && stop_signal_count() > 0) begin_stop(exit_code::interrupted);
+    if (!is_stopping_ && is_asked_to_stop()) begin_stop(exit_code::interrupted);
     if (!is_stopping_ && writer_.has_failed()) begin_stop(exit_code::runtime_failure);
     if (!is_stopping_ && dispatch()) is_active = true;
 
@@ -56,13 +73,11 @@ DispatchOutcome RootLoop::run() {
 
   if (outcome.is_abandoned) {
     // Some rank does not answer (or a task does not end): keep what arrived, let the
-    // caller close the file as interrupted and abort the job.
+    // caller close the file as interrupted and end the job.
     for (auto& block : local_.take_completed()) accept(std::move(block));
     local_.abandon();
   } else {
-    for (int w = 1; w < channel_.size(); ++w) {
-      channel_.send_to_worker(w, RootMessage{RootCommand::stop, exit_code_, 0, 0});
-    }
+    workers_.stop(exit_code_);
   }
   writer_.finish();
   if (writer_.has_failed() && exit_code_ != exit_code::runtime_failure) {
@@ -81,35 +96,20 @@ DispatchOutcome RootLoop::run() {
   outcome.last_result_unix_s = last_result_unix_s_;
   outcome.wall_s = seconds_since(start);
   if (!outcome.is_abandoned) {
-    gather_timing(channel_, local_, RankAccount{local_tasks_, outcome.wall_s}, outcome);
+    const RankAccount account{local_tasks_, outcome.wall_s};
+    workers_.gather_timing(rank_timing(local_, 0, account, 0, host_), thread_timing(local_, 0),
+                           outcome);
   }
   return outcome;
 }
 
-bool RootLoop::receive_all() {
-  bool is_active = false;
-  while (auto message = channel_.try_receive_from_worker()) {
-    is_active = true;
-    Worker& worker = workers_[static_cast<std::size_t>(message->source)];
-    switch (message->header.event) {
-      case WorkerEvent::request:
-        worker.chunks_requested += message->header.chunks_wanted;
-        break;
-      case WorkerEvent::results: {
-        const std::uint64_t n = message->results.size();
-        worker.tasks_in_flight -= std::min(worker.tasks_in_flight, n);
-        accept(std::move(message->results));
-        break;
-      }
-      case WorkerEvent::stop_requested:
-        if (!is_stopping_) begin_stop(exit_code::interrupted);
-        break;
-      case WorkerEvent::drained:
-        worker.is_drained = true;
-        break;
-    }
+bool RootLoop::is_asked_to_stop() {
+  if (options_.is_watching_signals && stop_signal_count() > 0) return true;
+  if (!options_.should_stop || seconds_since(last_stop_poll_) < options_.should_stop_interval_s) {
+    return false;
   }
-  return is_active;
+  last_stop_poll_ = Clock::now();
+  return options_.should_stop();
 }
 
 void RootLoop::accept(ResultBlock block) {
@@ -131,17 +131,7 @@ bool RootLoop::dispatch() {
     local_.submit(scheduler_.next());
     has_sent = true;
   }
-  for (std::size_t w = 1; w < workers_.size() && !scheduler_.is_exhausted(); ++w) {
-    Worker& worker = workers_[w];
-    while (worker.chunks_requested > 0 && !scheduler_.is_exhausted()) {
-      const TaskRange chunk = scheduler_.next();
-      channel_.send_to_worker(static_cast<int>(w),
-                              RootMessage{RootCommand::chunk, 0, chunk.begin, chunk.end});
-      --worker.chunks_requested;
-      worker.tasks_in_flight += chunk.size();
-      has_sent = true;
-    }
-  }
+  if (!scheduler_.is_exhausted() && workers_.hand_out(scheduler_)) has_sent = true;
   return has_sent;
 }
 
@@ -151,21 +141,15 @@ void RootLoop::begin_stop(int exit_code) {
   stop_started_ = Clock::now();
   scheduler_.clear();
   local_.cancel();
-  for (int w = 1; w < channel_.size(); ++w) {
-    channel_.send_to_worker(w, RootMessage{RootCommand::drain, exit_code, 0, 0});
-  }
+  workers_.drain(exit_code);
 }
 
 bool RootLoop::is_everything_done() const {
-  return scheduler_.is_exhausted() && local_.is_idle() &&
-         std::all_of(workers_.begin(), workers_.end(),
-                     [](const Worker& w) { return w.tasks_in_flight == 0; });
+  return scheduler_.is_exhausted() && local_.is_idle() && workers_.is_idle();
 }
 
 bool RootLoop::is_everyone_drained() const {
-  // A worker's "drained" follows all its result messages (MPI keeps their order).
-  return local_.is_idle() && std::all_of(workers_.begin() + 1, workers_.end(),
-                                         [](const Worker& w) { return w.is_drained; });
+  return local_.is_idle() && workers_.is_drained();
 }
 
-}  // namespace simorch::mpi::detail
+}  // namespace simorch::detail

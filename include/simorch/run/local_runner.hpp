@@ -3,13 +3,15 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <string>
 #include <vector>
 
-#include "simorch/mpi/dispatcher.hpp"
-#include "simorch/mpi/result_block.hpp"
+#include "simorch/io/run_timing.hpp"
 #include "simorch/parallel/worker_pool.hpp"
+#include "simorch/run/dispatch.hpp"
+#include "simorch/run/result_block.hpp"
 
-namespace simorch::mpi::detail {
+namespace simorch::detail {
 
 /// One rank's pool threads running whole chunks, each into its own ResultBlock.
 ///
@@ -18,7 +20,9 @@ namespace simorch::mpi::detail {
 /// start, so a queued (prefetched) chunk keeps every thread busy. Main thread only.
 class LocalRunner {
  public:
-  LocalRunner(int rank, int threads, const TaskFunction& task, std::int64_t samples_per_task);
+  /// Keeps its own copy of `task`, shared with the pool's jobs: a pool given up by
+  /// abandon() still owns the function its running tasks call.
+  LocalRunner(int rank, int threads, TaskFunction task, std::int64_t samples_per_task);
   ~LocalRunner();
   LocalRunner(const LocalRunner&) = delete;
   LocalRunner& operator=(const LocalRunner&) = delete;
@@ -38,8 +42,10 @@ class LocalRunner {
   void wait(double timeout_s);
   /// Per-thread accounting since construction.
   std::vector<ThreadStats> stats() const { return pool_->stats(); }
-  /// Gives up on tasks that are still running (they may never end): the pool is leaked
-  /// instead of joined, so the caller can abort the job. Only before process exit.
+  /// Gives up on tasks that are still running (they may never end): no further task
+  /// starts, and the pool is leaked instead of joined together with everything its
+  /// running tasks touch (the task function, their result blocks), so the caller can
+  /// close the file and end the process while they run on.
   void abandon() noexcept;
 
  private:
@@ -49,11 +55,24 @@ class LocalRunner {
   };
   int rank_;
   int threads_;
-  const TaskFunction& task_;
+  std::shared_ptr<const TaskFunction> task_;
   std::int64_t samples_per_task_;
   std::unique_ptr<WorkerPool> pool_;
   std::deque<InFlight> in_flight_;
   std::uint64_t seen_completions_ = 0;
 };
 
-}  // namespace simorch::mpi::detail
+/// What a rank did, for its timing row.
+struct RankAccount {
+  std::uint64_t tasks = 0;
+  double wall_s = 0;
+};
+
+/// This rank's /timing/ranks row from its pool's accounting; `comm_s` is the main thread's
+/// time in MPI (0 in process).
+RankTiming rank_timing(const LocalRunner& local, int rank, const RankAccount& account,
+                       double comm_s, std::string host);
+/// One /timing/threads row per pool thread of this rank.
+std::vector<ThreadTiming> thread_timing(const LocalRunner& local, int rank);
+
+}  // namespace simorch::detail

@@ -1,6 +1,6 @@
 #pragma once
 
-namespace simorch::mpi {
+namespace simorch {
 
 /// Catches SIGTERM, SIGINT and SIGUSR1 while alive (SLURM's time-limit and pre-timeout
 /// signals, Ctrl-C): the first one only sets a flag that the main loop turns into a
@@ -21,4 +21,4 @@ int stop_signal_count() noexcept;
 /// Number of the last stop signal caught (e.g. SIGTERM), 0 if none.
 int last_stop_signal() noexcept;
 
-}  // namespace simorch::mpi
+}  // namespace simorch

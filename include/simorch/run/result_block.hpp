@@ -5,11 +5,11 @@
 #include <memory>
 #include <span>
 
-#include "simorch/mpi/messages.hpp"
+#include "simorch/run/messages.hpp"
 #include "simorch/sim/sequential_orchestrator.hpp"
 #include "simorch/sim/task.hpp"
 
-namespace simorch::mpi {
+namespace simorch {
 
 /// Results of one chunk in wire format: WorkerHeader, TaskSummary[n], state doubles,
 /// control doubles, in one contiguous buffer.
@@ -60,4 +60,4 @@ class ResultBlock {
   std::size_t num_bytes_ = 0;
 };
 
-}  // namespace simorch::mpi
+}  // namespace simorch

@@ -1,4 +1,4 @@
-#include "local_runner.hpp"
+#include "simorch/run/local_runner.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -8,7 +8,7 @@
 #include <string_view>
 #include <utility>
 
-namespace simorch::mpi::detail {
+namespace simorch::detail {
 namespace {
 void set_message(TaskSummary& summary, std::string_view text) {
   const std::size_t n = std::min(text.size(), TaskSummary::message_capacity - 1);
@@ -34,11 +34,10 @@ TaskSummary run_guarded(const TaskFunction& task, std::uint64_t id, TrajectoryOu
 }
 }  // namespace
 
-LocalRunner::LocalRunner(int rank, int threads, const TaskFunction& task,
-                         std::int64_t samples_per_task)
+LocalRunner::LocalRunner(int rank, int threads, TaskFunction task, std::int64_t samples_per_task)
     : rank_(rank),
       threads_(threads),
-      task_(task),
+      task_(std::make_shared<const TaskFunction>(std::move(task))),
       samples_per_task_(samples_per_task),
       pool_(std::make_unique<WorkerPool>(threads)) {}
 
@@ -50,24 +49,25 @@ void LocalRunner::submit(TaskRange chunk) {
   auto block = std::make_unique<ResultBlock>(chunk.size(), samples_per_task_);
   ResultBlock* out = block.get();
   const int rank = rank_;
-  const TaskFunction& task = task_;
   const std::uint64_t begin = chunk.begin;
-  auto handle = pool_->run_chunk(chunk, [out, rank, &task, begin](std::uint64_t id, int thread) {
-    const std::uint64_t slot = id - begin;
-    const auto start = std::chrono::steady_clock::now();
-    TaskSummary summary = run_guarded(task, id, out->trajectory(slot));
-    const auto end = std::chrono::steady_clock::now();
-    summary.task_id = id;
-    summary.rank = rank;
-    summary.thread = thread;
-    summary.wall_time_s = std::chrono::duration<double>(end - start).count();
-    if (summary.status == TaskStatus::pending) {
-      // A task function must decide; pending would read as "never ran" and be dropped.
-      summary.status = TaskStatus::error;
-      set_message(summary, "task function returned status pending");
-    }
-    out->summaries()[slot] = summary;
-  });
+  // The job holds the task function by shared ownership: an abandoned pool outlives this.
+  auto handle =
+      pool_->run_chunk(chunk, [out, rank, task = task_, begin](std::uint64_t id, int thread) {
+        const std::uint64_t slot = id - begin;
+        const auto start = std::chrono::steady_clock::now();
+        TaskSummary summary = run_guarded(*task, id, out->trajectory(slot));
+        const auto end = std::chrono::steady_clock::now();
+        summary.task_id = id;
+        summary.rank = rank;
+        summary.thread = thread;
+        summary.wall_time_s = std::chrono::duration<double>(end - start).count();
+        if (summary.status == TaskStatus::pending) {
+          // A task function must decide; pending would read as "never ran" and be dropped.
+          summary.status = TaskStatus::error;
+          set_message(summary, "task function returned status pending");
+        }
+        out->summaries()[slot] = summary;
+      });
   in_flight_.push_back(InFlight{std::move(handle), std::move(block)});
 }
 
@@ -100,4 +100,31 @@ void LocalRunner::abandon() noexcept {
   in_flight_.clear();
 }
 
-}  // namespace simorch::mpi::detail
+RankTiming rank_timing(const LocalRunner& local, int rank, const RankAccount& account,
+                       double comm_s, std::string host) {
+  RankTiming row;
+  row.rank = rank;
+  row.host = std::move(host);
+  row.threads = local.threads();
+  row.tasks = account.tasks;
+  for (const auto& s : local.stats()) {
+    row.compute_s += s.busy_s;
+    row.idle_s += s.idle_s;
+  }
+  row.comm_s = comm_s;
+  row.wall_s = account.wall_s;
+  return row;
+}
+
+std::vector<ThreadTiming> thread_timing(const LocalRunner& local, int rank) {
+  const auto stats = local.stats();
+  std::vector<ThreadTiming> rows;
+  rows.reserve(stats.size());
+  for (std::size_t i = 0; i < stats.size(); ++i) {
+    rows.push_back(
+        ThreadTiming{rank, static_cast<std::int32_t>(i), stats[i].tasks, stats[i].busy_s});
+  }
+  return rows;
+}
+
+}  // namespace simorch::detail

@@ -1,4 +1,4 @@
-#include "simorch/mpi/guided_scheduler.hpp"
+#include "simorch/run/guided_scheduler.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -7,7 +7,7 @@
 
 #include "simorch/error.hpp"
 
-namespace simorch::mpi {
+namespace simorch {
 
 GuidedScheduler::GuidedScheduler(std::vector<TaskRange> pending, GuidedSchedule schedule)
     : schedule_(schedule) {
@@ -53,4 +53,4 @@ void GuidedScheduler::clear() noexcept {
   remaining_ = 0;
 }
 
-}  // namespace simorch::mpi
+}  // namespace simorch

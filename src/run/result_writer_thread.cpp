@@ -1,10 +1,10 @@
-#include "result_writer_thread.hpp"
+#include "simorch/run/result_writer_thread.hpp"
 
 #include <chrono>
 #include <exception>
 #include <utility>
 
-namespace simorch::mpi::detail {
+namespace simorch::detail {
 
 ResultWriterThread::ResultWriterThread(ResultSink& sink, double checkpoint_interval_s)
     : sink_(sink), checkpoint_interval_s_(checkpoint_interval_s), thread_([this] { loop(); }) {}
@@ -91,4 +91,4 @@ void ResultWriterThread::loop() {
   }
 }
 
-}  // namespace simorch::mpi::detail
+}  // namespace simorch::detail

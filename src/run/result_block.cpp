@@ -1,4 +1,4 @@
-#include "simorch/mpi/result_block.hpp"
+#include "simorch/run/result_block.hpp"
 
 #include <cstring>
 #include <limits>
@@ -9,7 +9,7 @@
 
 #include "simorch/error.hpp"
 
-namespace simorch::mpi {
+namespace simorch {
 namespace {
 // The empty block still answers header() queries.
 const WorkerHeader empty_header{WorkerEvent::results, 0, 0, 0};
@@ -133,4 +133,4 @@ std::span<const std::byte> ResultBlock::bytes() const noexcept {
   return {data_.get(), num_bytes_};
 }
 
-}  // namespace simorch::mpi
+}  // namespace simorch

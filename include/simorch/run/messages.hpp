@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <type_traits>
 
-namespace simorch::mpi {
+namespace simorch {
 
 /// @file
 /// Wire records of the dispatcher. Every message is a trivially copyable struct (or a
@@ -70,4 +70,4 @@ struct RankReport {
 };
 static_assert(std::is_trivially_copyable_v<RankReport>);
 
-}  // namespace simorch::mpi
+}  // namespace simorch

@@ -6,7 +6,7 @@
 
 #include "simorch/study/task_source.hpp"
 
-namespace simorch::mpi {
+namespace simorch {
 
 /// Chunk-size bounds and the parallelism the guided rule divides by.
 struct GuidedSchedule {
@@ -46,4 +46,4 @@ class GuidedScheduler {
   GuidedSchedule schedule_;
 };
 
-}  // namespace simorch::mpi
+}  // namespace simorch

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace simorch::mpi::detail {
+namespace simorch::detail {
 
 /// Waiting times of a main thread with nothing to do: 20 µs doubling to 1 ms, so an idle
 /// rank neither spins a core (Open MPI busy-polls inside blocking calls) nor answers late.
@@ -23,4 +23,4 @@ class Backoff {
   double current_s_ = min_s_;
 };
 
-}  // namespace simorch::mpi::detail
+}  // namespace simorch::detail

@@ -1,4 +1,4 @@
-#include "simorch/mpi/stop_signal.hpp"
+#include "simorch/run/stop_signal.hpp"
 
 #include <unistd.h>
 
@@ -7,7 +7,7 @@
 
 #include "simorch/error.hpp"
 
-namespace simorch::mpi {
+namespace simorch {
 namespace {
 // Lock-free atomics are async-signal-safe; the handler touches nothing else.
 std::atomic<int> signal_count{0};
@@ -56,4 +56,4 @@ int last_stop_signal() noexcept {
   return last_signal.load(std::memory_order_relaxed);
 }
 
-}  // namespace simorch::mpi
+}  // namespace simorch

@@ -7,10 +7,10 @@
 #include <string>
 #include <thread>
 
-#include "simorch/mpi/dispatcher.hpp"
-#include "simorch/mpi/result_block.hpp"
+#include "simorch/run/dispatch.hpp"
+#include "simorch/run/result_block.hpp"
 
-namespace simorch::mpi::detail {
+namespace simorch::detail {
 
 /// Rank 0's one thread that touches the output (design.md: one HDF5 thread per process).
 ///
@@ -52,4 +52,4 @@ class ResultWriterThread {
   std::thread thread_;
 };
 
-}  // namespace simorch::mpi::detail
+}  // namespace simorch::detail

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "simorch/io/batch_writer.hpp"
+#include "simorch/run/cores.hpp"
+#include "simorch/run/dispatch.hpp"
+#include "simorch/run/run_options.hpp"
+#include "simorch/study/study.hpp"
+
+namespace simorch::detail {
+
+/// @file
+/// The steps of running a study that the in-process and the MPI runner share.
+
+/// Opens the batch file for `mode`: refuses an existing file for create and a missing one
+/// for resume (IoError, bad input), creates the folder.
+std::unique_ptr<BatchWriter> open_output(const std::filesystem::path& path, const Study& study,
+                                         OpenMode mode);
+
+/// --threads, else execution.threads, else the launcher's cores.
+int resolve_threads(const Study& study, const RunOptions& options, const RankCores& cores);
+
+/// The warning when `threads` exceed the cores this process is bound to (or, with
+/// `is_elsewhere`, those of another rank); nothing when they fit.
+std::optional<std::string> overbooking_warning(int threads, const RankCores& cores,
+                                               bool is_elsewhere);
+
+/// The dispatcher's settings from the study and the command line (the command line wins).
+DispatchOptions make_dispatch_options(const Study& study, const RunOptions& options, int threads);
+
+/// The task function of `study`: builds the orchestrator (throws for a bad controller
+/// design) and owns a copy of the study, so pool threads never reach the caller's stack.
+TaskFunction make_task_function(const Study& study);
+
+/// Rank 0's BatchWriter behind the dispatcher's writer thread.
+class BatchSink final : public ResultSink {
+ public:
+  explicit BatchSink(BatchWriter& writer) : writer_(writer) {}
+  void write(std::span<const TaskSummary> summaries, std::span<const double> states,
+             std::span<const double> controls) override {
+    writer_.write(summaries, states, controls);
+  }
+  void checkpoint() override { writer_.checkpoint(); }
+
+ private:
+  BatchWriter& writer_;
+};
+
+/// Fills report.timing (this segment's /timing) from the dispatch outcome.
+void fill_timing(RunReport& report, const BatchWriter& writer, double start_unix_s, double setup_s);
+
+}  // namespace simorch::detail
