@@ -15,6 +15,7 @@ from .compat import (
     run_parallel_simulations,
 )
 from .errors import ConfigError, Error, IoError
+from .run import run
 from .validate import validate
 
 __version__: str = _simorch.__version__
@@ -33,12 +34,8 @@ __all__ = [
     "WorkerPool",
     "load_study",
     "open",
+    "run",
     "run_parallel_simulations",
     "validate",
     "__version__",
 ]
-
-if hasattr(_simorch, "run_study"):
-    from .run import run
-
-    __all__.append("run")

@@ -9,7 +9,7 @@ from typing import Any, Optional
 from . import _simorch
 from ._inputs import StudyLike, load_study
 from .batch import Batch
-from .errors import ConfigError, Error
+from .errors import ConfigError, Error, IoError
 from .progress import make_progress
 
 INTERRUPTED = 75  # the CLI's exit code for a stopped, resumable run
@@ -62,6 +62,10 @@ def run(
     try:
         report = _simorch.run_study(loaded, path, threads or 0, mode,
                                     on_progress if progress else None)
+    except IoError as error:
+        if error.operation == "create" and error.is_bad_input:
+            error.add_note("simorch.run: pass force=True to overwrite it or resume=True to finish it")
+        raise
     except KeyboardInterrupt as interrupt:
         interrupt.add_note("simorch: the run stopped; its file is resumable with "
                            "simorch.run(study, output, resume=True)")

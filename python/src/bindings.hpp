@@ -16,7 +16,9 @@ void bind_results(pybind11::module_& m);
 void bind_worker_pool(pybind11::module_& m);
 /// ParallelOrchestrator / run_parallel_simulations for a study and for open-loop batches.
 void bind_orchestrators(pybind11::module_& m);
-/// BatchFile: root attributes of a batch file and its report as JSON.
+/// read_batch_info, report_json: the checks and the report of `simorch report`.
 void bind_reader(pybind11::module_& m);
+/// run_study: a study in process (simorch::run_study_in_process), stoppable from Python.
+void bind_run(pybind11::module_& m);
 
 }  // namespace simorch::python

@@ -1,5 +1,5 @@
 // The compiled core of the `simorch` Python package. Thin on purpose: it exposes the C++
-// library's stable public API (study, parallel, io reader, analysis report); argument
+// library's stable public API (study, parallel, run, io reader, analysis report); argument
 // handling, broadcasting and the seed's API names live in python/simorch/*.py.
 #include <pybind11/pybind11.h>
 
@@ -15,4 +15,5 @@ PYBIND11_MODULE(_simorch, m) {
   simorch::python::bind_worker_pool(m);
   simorch::python::bind_orchestrators(m);
   simorch::python::bind_reader(m);
+  simorch::python::bind_run(m);
 }
