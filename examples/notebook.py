@@ -4,7 +4,8 @@
 # Runs one Monte Carlo study under two controllers (LQR and classical SMC, the same
 # plants and starts: common random numbers), compares them with pandas and plots the
 # link angles with matplotlib. Cells are marked `# %%` (Jupyter, VS Code, jupytext);
-# as a script: `/usr/bin/python3 examples/notebook.py [--out DIR]`.
+# as a script: `/usr/bin/python3 examples/notebook.py [--out DIR] [--picture PNG]`
+# (docs/img/notebook.png comes from `--picture docs/img/notebook.png`).
 
 # %%
 import argparse
@@ -23,7 +24,8 @@ import simorch
 
 parser = argparse.ArgumentParser(description="Compare LQR and classical SMC on one study")
 parser.add_argument("--out", default="out/notebook", help="folder for the batch files and the picture")
-args, _ = parser.parse_known_args()
+parser.add_argument("--picture", help="where to save the figure (default: OUT/notebook.png)")
+args, _ = parser.parse_known_args()  # a notebook kernel passes its own arguments
 os.makedirs(args.out, exist_ok=True)
 print("simorch", simorch.__version__)
 
@@ -73,7 +75,7 @@ print(summary.round(3).to_string())
 # Paired comparison: on how many tasks does SMC settle later than LQR?
 paired = frame["settling_time"].unstack("controller")
 print(f"SMC settles later than LQR on {(paired['classical_smc'] > paired['lqr']).mean():.0%} of the tasks")
-print(pd.crosstab(frame.index.get_level_values("controller"), frame["status"]))
+print(pd.crosstab(frame.index.get_level_values("controller"), frame["status"], rownames=["controller"]))
 
 # %%
 fig, (ax_angle, ax_settle) = plt.subplots(1, 2, figsize=(11, 4))
@@ -82,13 +84,13 @@ for (name, batch), color in zip(batches.items(), ("tab:blue", "tab:orange")):
     lo, mid, hi = np.nanpercentile(np.abs(theta1), [5, 50, 95], axis=0)
     ax_angle.fill_between(batch.times, lo, hi, color=color, alpha=0.25)
     ax_angle.plot(batch.times, mid, color=color, label=f"{name}: median, 5–95 %")
-    ax_settle.hist(batch.metrics["settling_time"], bins=30, alpha=0.6, color=color, label=name)
+    ax_settle.hist(batch.metrics["settling_time"], bins=np.linspace(0, 6, 49), alpha=0.6, color=color, label=name)
 ax_angle.set(xlabel="time [s]", ylabel="|θ1| [rad]", yscale="log", title="link 1 angle over 400 tasks")
-ax_angle.legend()
+ax_angle.legend(loc="lower left")
 ax_settle.set(xlabel="settling time [s]", ylabel="tasks", title="settling time (|θ| ≤ 0.01 rad)")
 ax_settle.legend()
 fig.tight_layout()
-picture = os.path.join(args.out, "notebook.png")
+picture = args.picture or os.path.join(args.out, "notebook.png")
 fig.savefig(picture, dpi=110)
 print("picture:", picture)
 
