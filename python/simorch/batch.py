@@ -24,17 +24,9 @@ except ImportError as error:  # pragma: no cover - python3-h5py is a dependency
     raise ImportError("simorch.open needs h5py: apt-get install python3-h5py") from error
 
 STATE_NAMES = ("x", "theta1", "theta2", "x_dot", "theta1_dot", "theta2_dot")
-STATUS_NAMES = ("pending", "completed", "out_of_bounds", "diverged", "error")
-METRIC_NAMES = (
-    "ise",
-    "itae",
-    "max_abs_theta1",
-    "max_abs_theta2",
-    "max_abs_x",
-    "max_abs_u",
-    "control_energy",
-    "settling_time",
-)
+# Schema order, from the C++ library (io/batch_reader.hpp, sim/task.hpp).
+STATUS_NAMES: tuple = _simorch.STATUS_NAMES
+METRIC_NAMES: tuple = _simorch.METRIC_NAMES
 # Per-task /results columns besides the metrics, in the DataFrame's order.
 _RUN_COLUMNS = ("steps", "integrator_steps", "rejected_steps", "rank", "thread", "wall_time_s")
 

@@ -3,11 +3,13 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "bindings.hpp"
+#include "simorch/io/batch_reader.hpp"
 #include "simorch/parallel/batch_result_container.hpp"
 
 namespace py = pybind11;
@@ -24,6 +26,17 @@ py::array_t<double> to_array(std::span<const double> values, const Shape& shape)
   return out;
 }
 
+/// The summary metrics in schema order (summary_metric_names), as TaskSummary members.
+constexpr std::array<double TaskSummary::*, summary_metric_names.size()> metric_fields = {
+    &TaskSummary::ise,
+    &TaskSummary::itae,
+    &TaskSummary::max_abs_theta1,
+    &TaskSummary::max_abs_theta2,
+    &TaskSummary::max_abs_x,
+    &TaskSummary::max_abs_u,
+    &TaskSummary::control_energy,
+    &TaskSummary::settling_time};
+
 /// One numpy column per TaskSummary field, in task order.
 py::dict summary_columns(const BatchResultContainer& results) {
   const auto n = static_cast<py::ssize_t>(results.size());
@@ -33,9 +46,8 @@ py::dict summary_columns(const BatchResultContainer& results) {
   py::array_t<std::int64_t> steps(n), integrator_steps(n), rejected_steps(n);
   py::array_t<std::int32_t> rank(n), thread(n);
   py::array_t<double> wall_time_s(n), final_state(Shape{n, 6});
-  constexpr int num_metrics = 8;
   std::vector<py::array_t<double>> metrics;
-  for (int k = 0; k < num_metrics; ++k) metrics.emplace_back(n);
+  for (std::size_t k = 0; k < metric_fields.size(); ++k) metrics.emplace_back(n);
   py::list message;
 
   const auto summaries = results.summaries();
@@ -51,20 +63,16 @@ py::dict summary_columns(const BatchResultContainer& results) {
     thread.mutable_at(i) = s.thread;
     wall_time_s.mutable_at(i) = s.wall_time_s;
     for (py::ssize_t c = 0; c < 6; ++c) final_state.mutable_at(i, c) = s.final_state[c];
-    const double values[num_metrics] = {
-        s.ise,       s.itae,      s.max_abs_theta1, s.max_abs_theta2,
-        s.max_abs_x, s.max_abs_u, s.control_energy, s.settling_time};
-    for (int k = 0; k < num_metrics; ++k)
-      metrics[static_cast<std::size_t>(k)].mutable_at(i) = values[k];
+    for (std::size_t k = 0; k < metric_fields.size(); ++k)
+      metrics[k].mutable_at(i) = s.*metric_fields[k];
     message.append(py::str(s.message));
   }
   py::dict d;
   d["task_id"] = task_id;
   d["status"] = status;
   d["success"] = success;
-  const char* names[num_metrics] = {"ise",       "itae",      "max_abs_theta1", "max_abs_theta2",
-                                    "max_abs_x", "max_abs_u", "control_energy", "settling_time"};
-  for (int k = 0; k < num_metrics; ++k) d[names[k]] = metrics[static_cast<std::size_t>(k)];
+  for (std::size_t k = 0; k < metric_fields.size(); ++k)
+    d[py::str(std::string(summary_metric_names[k]))] = metrics[k];
   d["final_state"] = final_state;
   d["steps"] = steps;
   d["integrator_steps"] = integrator_steps;
@@ -79,6 +87,14 @@ py::dict summary_columns(const BatchResultContainer& results) {
 }  // namespace
 
 void bind_results(py::module_& m) {
+  py::list metric_names;
+  for (const std::string_view name : summary_metric_names) metric_names.append(std::string(name));
+  m.attr("METRIC_NAMES") = py::tuple(metric_names);
+  py::list status_names;
+  for (int k = 0; k < task_status_count; ++k)
+    status_names.append(std::string(to_string(static_cast<TaskStatus>(k))));
+  m.attr("STATUS_NAMES") = py::tuple(status_names);
+
   py::class_<BatchResultContainer>(m, "BatchResults",
                                    "Results of an in-memory batch, in task order (C++ "
                                    "simorch::BatchResultContainer)")
