@@ -1,6 +1,6 @@
 // `simorch report OUT.h5 [--json]`: outcomes, metric quantiles and timing of one batch
-// file (docs/scaling.md). A foreign, damaged or newer-format file throws IoError (bad
-// input), which main() maps to exit code 2.
+// file (docs/scaling.md), or a live view of one that a run is writing. A foreign, damaged or
+// newer-format file throws IoError (bad input), which main() maps to exit code 2.
 #include <fmt/core.h>
 
 #include <memory>
@@ -9,6 +9,7 @@
 #include "command_registry.hpp"
 #include "simorch/analysis/run_report.hpp"
 #include "simorch/io/batch_reader.hpp"
+#include "simorch/io/live_reader.hpp"
 
 namespace simorch::cli {
 namespace {
@@ -18,9 +19,15 @@ struct ReportOptions {
   bool is_json = false;
 };
 
+// A file that a run is writing is read from its journal (no lock: the writer is never
+// disturbed, docs/resume.md); any other file through HDF5.
+analysis::RunReport read_report(const std::string& path) {
+  if (LiveReader::is_being_written(path)) return analysis::make_live_report(LiveReader(path));
+  return analysis::make_run_report(BatchReader(path));
+}
+
 void run_report(const ReportOptions& options) {
-  const BatchReader reader(options.path);
-  const analysis::RunReport report = analysis::make_run_report(reader);
+  const analysis::RunReport report = read_report(options.path);
   const std::string text =
       options.is_json ? analysis::format_report_json(report) : analysis::format_report_text(report);
   fmt::print("{}", text);

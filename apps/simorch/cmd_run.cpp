@@ -39,6 +39,7 @@ struct RunArguments {
   std::uint64_t chunk_min = 0;
   std::uint64_t chunk_max = 0;
   bool is_quiet = false;
+  bool is_skipping_space_check = false;
 };
 
 // Rank in the job as the launcher announces it, before MPI is initialised (-1: unknown).
@@ -98,6 +99,7 @@ RunOptions make_options(const RunArguments& args, const Study& study, double sta
   options.min_chunk = args.chunk_min;
   options.max_chunk = args.chunk_max;
   options.command_start_unix_s = start_unix_s;
+  options.is_checking_space = !args.is_skipping_space_check;
   if (is_root && !args.is_quiet) {
     options.on_progress = [&printer, &study](const DispatchProgress& p) {
       if (!printer) {
@@ -207,6 +209,9 @@ const CommandRegistration run_command(10, [](CLI::App& app) {
       ->check(at_least(1));
   command->add_option("--chunk-max", args->chunk_max, "Largest chunk of tasks handed out")
       ->check(at_least(1));
+  command->add_flag("--skip-space-check", args->is_skipping_space_check,
+                    "Start even when the estimated output and journal exceed the free space "
+                    "of the output's file system");
   command->add_flag("-q,--quiet", args->is_quiet, "No progress and no summary (errors only)");
   auto quiet_parse = std::make_shared<QuietParse>();
   command->preparse_callback([quiet_parse](std::size_t) { quiet_parse->begin(); });

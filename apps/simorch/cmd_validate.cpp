@@ -7,6 +7,7 @@
 #include <string>
 
 #include "command_registry.hpp"
+#include "simorch/run/preflight.hpp"
 #include "simorch/study/study.hpp"
 #include "simorch/study/study_summary.hpp"
 
@@ -45,8 +46,19 @@ void run_validate(const ValidateOptions& options) {
   fmt::print("parameter uncertainty: {}\n", s.parameter_uncertainty);
   fmt::print("seed: {}\n", s.seed);
   fmt::print("output: {}\n", s.output);
-  fmt::print("estimated output size: {:.3g} MB\n", s.estimated_output_bytes / 1e6);
-  fmt::print("warnings: {}\n", s.warnings.size());
+  // The figures `simorch run` checks before it creates anything (without --output).
+  const SpaceEstimate space = estimate_space(study, study.output.path, /*is_resume=*/false);
+  fmt::print("estimated output size: {} (batch file {} + journal {})\n",
+             format_megabytes(space.needed_bytes), format_megabytes(space.output_bytes),
+             format_megabytes(space.journal_bytes));
+  if (space.free_bytes >= 0) {
+    fmt::print("free space at {}: {}{}\n", space.folder.string(),
+               format_megabytes(space.free_bytes),
+               space.needed_bytes > space.free_bytes ? " (too little: simorch run will refuse)"
+               : space.needed_bytes > 0.5 * space.free_bytes ? " (the run would take over half)"
+                                                             : "");
+  }
+  fmt::print("warnings: {}\n", study.warnings.size());
 }
 
 const CommandRegistration validate_command(20, [](CLI::App& app) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "bindings.hpp"
+#include "simorch/run/preflight.hpp"
 #include "simorch/study/study.hpp"
 #include "simorch/study/study_summary.hpp"
 
@@ -55,7 +56,12 @@ void bind_study(py::module_& m) {
         d["parameter_uncertainty"] = s.parameter_uncertainty;
         d["seed"] = s.seed;
         d["output"] = s.output;
-        d["estimated_output_bytes"] = s.estimated_output_bytes;
+        // The figures `simorch run` checks before it creates anything.
+        const SpaceEstimate space = estimate_space(study, study.output.path, false);
+        d["estimated_output_bytes"] = space.output_bytes;
+        d["estimated_journal_bytes"] = space.journal_bytes;
+        d["free_bytes"] =
+            space.free_bytes < 0 ? py::object(py::none()) : py::float_(space.free_bytes);
         d["warnings"] = s.warnings;
         return d;
       },

@@ -139,13 +139,27 @@ std::string timing_json(const RunReport& r) {
 
 }  // namespace
 
+// null for a finished file; the writer and its pace for a live view.
+std::string live_json(const RunReport& r) {
+  if (!r.is_live) return "null";
+  const LiveStatus& l = r.live;
+  return fmt::format(
+      "{{\"host\": {}, \"pid\": {}, \"segment\": {}, \"start_unix_s\": {}, "
+      "\"read_unix_s\": {}, \"is_open\": {}, \"is_gone\": {}, \"elapsed_s\": {}, "
+      "\"tasks_this_segment\": {}, \"tasks_per_s\": {}, \"eta_s\": {}}}",
+      json_string(l.writer.host), json_number(l.writer.pid), json_number(l.writer.segment),
+      json_number(l.writer.start_unix_s), json_number(l.writer.read_unix_s),
+      json_bool(l.writer.is_open), json_bool(l.writer.is_gone), json_number(l.elapsed_s),
+      json_number(l.writer.done_in_segment), json_number(l.tasks_per_s), json_number(l.eta_s));
+}
+
 std::string format_report_json(const RunReport& report) {
   return fmt::format(
-      "{{\"file\": {}, \"study\": {}, \"tasks\": {}, \"metrics\": {}, \"metrics_over\": "
-      "\"completed tasks\", \"quantile_method\": \"linear interpolation (type 7), NaN "
-      "ignored\", \"timing\": {}}}\n",
-      file_json(report), study_json(report.info), tasks_json(report), metrics_json(report),
-      timing_json(report));
+      "{{\"file\": {}, \"live\": {}, \"study\": {}, \"tasks\": {}, \"metrics\": {}, "
+      "\"metrics_over\": \"completed tasks\", \"quantile_method\": \"linear interpolation "
+      "(type 7), NaN ignored\", \"timing\": {}}}\n",
+      file_json(report), live_json(report), study_json(report.info), tasks_json(report),
+      metrics_json(report), timing_json(report));
 }
 
 }  // namespace simorch::analysis

@@ -39,6 +39,25 @@ std::string count_of(std::int64_t n, std::string_view noun) {
 
 using Out = std::back_insert_iterator<std::string>;
 
+// Who writes the file and how fast: the line that says this is a live view.
+void write_live(Out out, const RunReport& r) {
+  const LiveStatus& l = r.live;
+  fmt::format_to(out,
+                 "\nLIVE VIEW from {}.journal (read without locking; the writer is not "
+                 "disturbed)\n",
+                 r.file);
+  fmt::format_to(out, "  writer      {} pid {}, segment {}, started {:.0f} s ago{}\n",
+                 l.writer.host.empty() ? std::string("unknown host") : l.writer.host, l.writer.pid,
+                 l.writer.segment, l.elapsed_s,
+                 l.writer.is_gone        ? " (GONE: killed? finish with --resume)"
+                 : !l.writer.is_open     ? " (closed)"
+                 : l.writer.is_checkable ? " (running)"
+                                         : "");
+  fmt::format_to(out, "  pace        {} tasks this segment, {} tasks/s, ETA {}\n",
+                 l.writer.done_in_segment, num(l.tasks_per_s),
+                 std::isnan(l.eta_s) ? std::string("-") : fmt::format("{:.0f} s", l.eta_s));
+}
+
 void write_header(Out out, const RunReport& r) {
   const BatchInfo& i = r.info;
   fmt::format_to(out, "simorch report: {}\n", r.file);
@@ -51,6 +70,7 @@ void write_header(Out out, const RunReport& r) {
                  i.format_version, i.simorch_version, i.created);
   fmt::format_to(out, "  run_state   {}, {} of {} tasks finished\n", i.run_state, r.finished,
                  i.n_tasks);
+  if (r.is_live) write_live(out, r);
   if (r.is_partial) fmt::format_to(out, "\nPARTIAL FILE: {}\n", r.partial_reason);
 }
 

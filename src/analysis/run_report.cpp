@@ -2,8 +2,10 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <string_view>
 
 namespace simorch::analysis {
@@ -32,9 +34,9 @@ std::string partial_reason(const RunReport& r) {
   return fmt::format("run_state is '{}' but {}; {}.", r.info.run_state, counts, resume);
 }
 
-}  // namespace
-
-RunReport make_run_report(const BatchReader& reader) {
+// One body for a finished file and a live journal: both readers offer the same calls.
+template <class Reader>
+RunReport build_report(const Reader& reader) {
   RunReport r;
   r.file = reader.path().string();
   r.info = reader.info();
@@ -72,6 +74,31 @@ RunReport make_run_report(const BatchReader& reader) {
 
   r.is_partial = r.info.run_state != "complete" || r.status_counts[0] > 0;
   if (r.is_partial) r.partial_reason = partial_reason(r);
+  return r;
+}
+
+}  // namespace
+
+RunReport make_run_report(const BatchReader& reader) {
+  return build_report(reader);
+}
+
+RunReport make_live_report(const LiveReader& reader) {
+  RunReport r = build_report(reader);
+  r.is_live = true;
+  LiveStatus& live = r.live;
+  live.writer = reader.writer();
+  live.elapsed_s = std::max(0.0, live.writer.read_unix_s - live.writer.start_unix_s);
+  live.tasks_per_s =
+      live.elapsed_s > 0 ? static_cast<double>(live.writer.done_in_segment) / live.elapsed_s : 0;
+  live.eta_s = live.tasks_per_s > 0 ? static_cast<double>(r.status_counts[0]) / live.tasks_per_s
+                                    : std::numeric_limits<double>::quiet_NaN();
+  if (!live.writer.is_open) {
+    r.partial_reason = "the journal shows no open segment: " + r.partial_reason;
+  } else if (live.writer.is_gone) {
+    r.partial_reason = fmt::format("the writer (pid {} on {}) is gone: it was killed; {}",
+                                   live.writer.pid, live.writer.host, r.partial_reason);
+  }
   return r;
 }
 

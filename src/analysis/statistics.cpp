@@ -41,7 +41,8 @@ Interval wilson_interval(std::uint64_t successes, std::uint64_t trials, double z
   const double denominator = 1.0 + z2 / n;
   const double centre = (p + z2 / (2.0 * n)) / denominator;
   const double half = z / denominator * std::sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n));
-  return {p, std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  // The interval contains p; rounding would leave 1 − 1e-16 as the upper end of p = 1.
+  return {p, std::clamp(centre - half, 0.0, p), std::clamp(centre + half, p, 1.0)};
 }
 
 double quantile(std::span<const double> values, double p) {

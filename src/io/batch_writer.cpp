@@ -293,7 +293,8 @@ class BatchWriter::Impl {
     layout_->close();
     layout_.reset();
 
-    const auto marker = io_detail::encode_segment_start({segment_, unix_now_s()});
+    const auto marker =
+        io_detail::encode_segment_start(io_detail::segment_start_here(segment_, unix_now_s()));
     journal_.append(RecordType::clean_close, {marker});
     journal_.close();
     if (is_complete) {
@@ -418,7 +419,8 @@ class BatchWriter::Impl {
   }
 
   void start_segment() {
-    const auto encoded = io_detail::encode_segment_start({segment_, unix_now_s()});
+    const auto encoded =
+        io_detail::encode_segment_start(io_detail::segment_start_here(segment_, unix_now_s()));
     journal_.append(RecordType::segment_start, {encoded});
     journal_.sync();
     layout_->set_state("running", num_done_);

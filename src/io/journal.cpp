@@ -144,6 +144,8 @@ std::vector<std::byte> encode_segment_start(const SegmentStart& start) {
   ByteWriter w;
   w.put(start.segment);
   w.put(start.unix_s);
+  w.put_string(start.host);
+  w.put(start.pid);
   return w.take();
 }
 
@@ -152,6 +154,17 @@ SegmentStart decode_segment_start(std::span<const std::byte> payload) {
   SegmentStart s;
   s.segment = r.get<std::int32_t>();
   s.unix_s = r.get<double>();
+  if (r.remaining() > 0) {
+    s.host = r.get_string();
+    s.pid = r.get<std::int64_t>();
+  }
+  return s;
+}
+
+SegmentStart segment_start_here(std::int32_t segment, double unix_s) {
+  SegmentStart s{segment, unix_s, {}, static_cast<std::int64_t>(getpid())};
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) == 0) s.host = name;
   return s;
 }
 

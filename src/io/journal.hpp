@@ -53,11 +53,18 @@ struct ResultsPayload {
   std::vector<double> controls;  ///< count·K
 };
 
-/// Decoded payload of a segment_start record.
+/// Decoded payload of a segment_start record. host and pid identify the writer for a
+/// live reader (docs/resume.md, "Reading a running study"); journals written before they
+/// existed decode with host empty and pid 0.
 struct SegmentStart {
   std::int32_t segment = 0;
   double unix_s = 0;
+  std::string host;
+  std::int64_t pid = 0;
 };
+
+/// A segment_start of this process (its host name and pid).
+SegmentStart segment_start_here(std::int32_t segment, double unix_s);
 
 std::vector<std::byte> encode_header(const JournalHeader& header);
 JournalHeader decode_header(std::span<const std::byte> payload);

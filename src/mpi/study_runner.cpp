@@ -44,6 +44,7 @@ RunReport run_study(const Study& study, const RunOptions& options) {
   std::vector<TaskRange> pending;
   run_collectively([&] {
     if (!is_root) return;
+    simorch::detail::check_output_space(study, options, report);
     writer = simorch::detail::open_output(report.output, study, options.mode);
     pending = writer->pending();
     report.done_before = writer->num_done();

@@ -43,6 +43,7 @@ RunReport run_study_in_process(const Study& study, const RunOptions& options) {
   (void)GuidedScheduler({}, detail::make_schedule(dispatch, total_threads));
   const TaskFunction task = detail::make_task_function(study);
 
+  detail::check_output_space(study, options, report);
   const auto writer = detail::open_output(report.output, study, options.mode);
   const std::vector<TaskRange> pending = writer->pending();
   report.done_before = writer->num_done();

@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "simorch/error.hpp"
+#include "simorch/run/preflight.hpp"
 #include "simorch/sim/sequential_orchestrator.hpp"
 #include "simorch/study/task_source.hpp"
 
@@ -27,6 +28,16 @@ std::unique_ptr<BatchWriter> open_output(const std::filesystem::path& path, cons
     if (error) throw IoError(folder.string(), "create folder", error.message(), true);
   }
   return std::make_unique<BatchWriter>(path, study, mode);
+}
+
+void check_output_space(const Study& study, const RunOptions& options, RunReport& report) {
+  if (!options.is_checking_space) return;
+  const SpaceEstimate estimate =
+      estimate_space(study, report.output, options.mode == OpenMode::resume);
+  if (auto warning = check_space(estimate, report.output)) {
+    report.warnings.push_back(*warning);
+    if (options.on_warning) options.on_warning(*warning);
+  }
 }
 
 int resolve_threads(const Study& study, const RunOptions& options, const RankCores& cores) {

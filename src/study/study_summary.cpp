@@ -8,22 +8,6 @@
 namespace simorch {
 namespace {
 
-// Per docs/hdf5-schema.md (format_version 1).
-double estimated_output_bytes(const Study& study) {
-  const auto tasks = static_cast<double>(study.num_tasks());
-  double per_task = 6 * 8;                                              // /tasks/initial_state
-  if (study.uncertainty.is_active()) per_task += DipParams::count * 8;  // /tasks/params
-  per_task += 1 + 1;                                                    // status, success
-  per_task += 8 * 8;                                                    // the eight float64 metrics
-  per_task += 6 * 8;                                                    // final_state
-  per_task += 3 * 8;      // steps, integrator_steps, rejected_steps
-  per_task += 4 + 4 + 8;  // rank, thread, wall_time_s
-  per_task += 96;         // message (fixed-length string)
-  const auto samples = static_cast<double>(study.sim.num_samples());
-  per_task += samples * (6 * 8 + 8);      // /trajectories/state and /control
-  return tasks * per_task + samples * 8;  // + /trajectories/time
-}
-
 std::string describe_initial_state(const Study& study) {
   const InitialStateSpec& spec = study.initial_state;
   switch (spec.kind) {
@@ -72,7 +56,6 @@ StudySummary summarize_study(const Study& study) {
   s.parameter_uncertainty = describe_uncertainty(study);
   s.seed = study.monte_carlo.seed;
   s.output = study.output.path.string();
-  s.estimated_output_bytes = estimated_output_bytes(study);
   s.warnings = study.warnings;
   return s;
 }

@@ -8,6 +8,7 @@
 #include "simorch/analysis/run_figures.hpp"
 #include "simorch/analysis/statistics.hpp"
 #include "simorch/io/batch_reader.hpp"
+#include "simorch/io/live_reader.hpp"
 #include "simorch/io/run_timing.hpp"
 
 namespace simorch::analysis {
@@ -22,6 +23,14 @@ struct MetricSummary {
 struct SpeedupPoint {
   std::int32_t cores = 0;
   double speedup = 0;
+};
+
+/// What a live view adds: who writes the file and how fast it goes.
+struct LiveStatus {
+  LiveWriter writer;
+  double elapsed_s = 0;    ///< since this segment's writer opened the file
+  double tasks_per_s = 0;  ///< this segment's finished tasks / elapsed_s
+  double eta_s = 0;        ///< pending tasks / tasks_per_s (NaN when unknown)
 };
 
 /// Everything `simorch report` shows about one batch file.
@@ -45,6 +54,8 @@ struct RunReport {
   std::vector<SpeedupPoint> amdahl;
   bool is_partial = false;  ///< the run has not finished (see partial_reason)
   std::string partial_reason;
+  bool is_live = false;  ///< read from the journal of a run that is writing the file
+  LiveStatus live;       ///< when is_live
 };
 
 /// Failure messages kept in RunReport::errors.
@@ -52,6 +63,9 @@ inline constexpr std::size_t report_error_limit = 5;
 
 /// Reads what the report needs from `reader` (columns one at a time).
 RunReport make_run_report(const BatchReader& reader);
+
+/// The same report from the journal of a run that is writing the file, labelled live.
+RunReport make_live_report(const LiveReader& reader);
 
 /// The report as text for a terminal.
 std::string format_report_text(const RunReport& report);

@@ -29,6 +29,9 @@ struct RunOptions {
   /// Catch SIGTERM/SIGINT/SIGUSR1 for the run (StopSignalScope). A host that handles
   /// signals itself (Python) passes false and stops through should_stop.
   bool is_catching_signals = true;
+  /// Refuse a run whose estimated output and journal exceed the free space of the output's
+  /// file system, warn above half of it (--skip-space-check turns this off).
+  bool is_checking_space = true;
 };
 
 /// What a run did. Fields marked "rank 0" are only meaningful there.

@@ -22,6 +22,11 @@ namespace simorch::detail {
 std::unique_ptr<BatchWriter> open_output(const std::filesystem::path& path, const Study& study,
                                          OpenMode mode);
 
+/// Rank 0, before open_output: the space check of options.is_checking_space. A warning
+/// goes to report.warnings and options.on_warning; a run that does not fit throws
+/// IoError (bad input) naming both figures.
+void check_output_space(const Study& study, const RunOptions& options, RunReport& report);
+
 /// --threads, else execution.threads, else the launcher's cores.
 int resolve_threads(const Study& study, const RunOptions& options, const RankCores& cores);
 

@@ -9,7 +9,7 @@
 namespace simorch {
 
 /// What `simorch validate` prints about a valid study, as data (also `simorch.validate()`
-/// in Python): one field per printed line.
+/// in Python): one field per printed line. The space estimate is run/preflight.hpp's.
 struct StudySummary {
   std::string hash;  ///< study_hash()
   std::uint64_t num_tasks = 0;
@@ -25,9 +25,6 @@ struct StudySummary {
   std::string parameter_uncertainty;  ///< e.g. "pendulum1_mass ±5%" or "none (nominal physics)"
   std::uint64_t seed = 0;
   std::string output;  ///< output.path
-  /// Bytes of the batch file's datasets (docs/hdf5-schema.md), without HDF5 metadata,
-  /// chunk padding and /results/errors.
-  double estimated_output_bytes = 0;
   std::vector<std::string> warnings;
 };
 

@@ -1,0 +1,203 @@
+#include "simorch/io/live_reader.hpp"
+
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <limits>
+#include <optional>
+
+#include "journal.hpp"
+#include "simorch/error.hpp"
+#include "simorch/integrate/integrator.hpp"
+#include "simorch/study/study.hpp"
+
+namespace simorch {
+namespace {
+
+using io_detail::JournalReader;
+using io_detail::JournalRecord;
+using io_detail::RecordType;
+
+// The summary columns a live view carries, and where each lives in a TaskSummary.
+constexpr std::array<std::string_view, 12> column_names = {"ise",
+                                                           "itae",
+                                                           "max_abs_theta1",
+                                                           "max_abs_theta2",
+                                                           "max_abs_x",
+                                                           "max_abs_u",
+                                                           "control_energy",
+                                                           "settling_time",
+                                                           "steps",
+                                                           "integrator_steps",
+                                                           "rejected_steps",
+                                                           "wall_time_s"};
+
+std::array<double, 12> values_of(const TaskSummary& s) {
+  return {s.ise,
+          s.itae,
+          s.max_abs_theta1,
+          s.max_abs_theta2,
+          s.max_abs_x,
+          s.max_abs_u,
+          s.control_energy,
+          s.settling_time,
+          static_cast<double>(s.steps),
+          static_cast<double>(s.integrator_steps),
+          static_cast<double>(s.rejected_steps),
+          s.wall_time_s};
+}
+
+std::filesystem::path journal_of(const std::filesystem::path& batch_file) {
+  std::filesystem::path journal = batch_file;
+  journal += ".journal";
+  return journal;
+}
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string this_host() {
+  char name[256] = {};
+  return gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string();
+}
+
+// The run settings shown by `report`, from the study text the journal carries; left
+// empty when the text no longer parses here (e.g. an initial-state file moved).
+void fill_study_settings(BatchInfo& info, const std::filesystem::path& batch_file) {
+  try {
+    const Study study = parse_study(info.study, batch_file.parent_path());
+    info.seed = study.monte_carlo.seed;
+    info.model = std::string(to_string(study.sim.model));
+    info.controller = std::string(to_string(study.controller.kind));
+    info.integrator = std::string(to_string(study.sim.integrator.kind));
+    info.dt = study.sim.dt;
+    info.duration = study.sim.duration;
+    info.save_every = study.sim.save_every;
+  } catch (const std::exception&) {
+  }
+}
+
+}  // namespace
+
+bool LiveReader::is_being_written(const std::filesystem::path& batch_file) {
+  const auto journal = journal_of(batch_file);
+  std::error_code error;
+  if (!std::filesystem::exists(journal, error)) return false;
+  try {
+    return LiveReader(batch_file).writer().is_open;
+  } catch (const IoError&) {
+    return false;
+  }
+}
+
+LiveReader::LiveReader(const std::filesystem::path& batch_file) : path_(batch_file) {
+  const auto journal = journal_of(batch_file);
+  if (!std::filesystem::exists(journal)) {
+    throw IoError(journal.string(), "read journal",
+                  "no journal: no run is writing " + batch_file.string(), true);
+  }
+  JournalReader reader(journal);
+  JournalRecord record;
+  try {
+    if (!reader.next(record) || record.type != RecordType::header) {
+      throw IoError(journal.string(), "read journal", "no header record (the run is starting)",
+                    true);
+    }
+    const auto header = io_detail::decode_header(record.payload);
+    info_.format = "simorch-batch";
+    info_.format_version = batch_format_version;
+    info_.created = header.created;
+    info_.study = header.study_text;
+    info_.study_canonical = header.study_canonical;
+    info_.study_hash = header.study_hash;
+    info_.n_tasks = header.n_tasks;
+    fill_study_settings(info_, batch_file);
+    status_.assign(header.n_tasks, TaskStatus::pending);
+    success_.assign(header.n_tasks, 0);
+    std::array<double, 12> nan;
+    nan.fill(std::numeric_limits<double>::quiet_NaN());
+    values_.assign(header.n_tasks, nan);
+
+    bool was_closed_cleanly = false;
+    while (reader.next(record)) {
+      switch (record.type) {
+        case RecordType::results:
+          for (const auto& s : io_detail::decode_results(record.payload).summaries) add(s);
+          break;
+        case RecordType::segment_start: {
+          const auto start = io_detail::decode_segment_start(record.payload);
+          writer_ = LiveWriter{};
+          writer_.host = start.host;
+          writer_.pid = start.pid;
+          writer_.segment = start.segment;
+          writer_.start_unix_s = start.unix_s;
+          writer_.is_open = true;
+          was_closed_cleanly = false;
+          break;
+        }
+        case RecordType::segment_timing:
+          segments_.push_back(io_detail::decode_timing(record.payload));
+          writer_.is_open = false;
+          break;
+        case RecordType::clean_close:
+          writer_.is_open = false;
+          was_closed_cleanly = true;
+          break;
+        case RecordType::header:
+          break;
+      }
+    }
+    info_.tasks_done = static_cast<std::uint64_t>(std::count_if(
+        status_.begin(), status_.end(), [](TaskStatus s) { return s != TaskStatus::pending; }));
+    info_.run_state = writer_.is_open                                           ? "running"
+                      : was_closed_cleanly && info_.tasks_done == info_.n_tasks ? "complete"
+                                                                                : "interrupted";
+  } catch (const io_detail::JournalFormatError& e) {
+    throw IoError(journal.string(), "read journal", e.what, true);
+  }
+  writer_.read_unix_s = unix_now();
+  if (writer_.is_open && writer_.pid > 0 && !writer_.host.empty() && writer_.host == this_host()) {
+    writer_.is_checkable = true;
+    // Signal 0 only asks whether the process exists; EPERM means it does.
+    writer_.is_gone = kill(static_cast<pid_t>(writer_.pid), 0) != 0 && errno == ESRCH;
+  }
+}
+
+void LiveReader::add(const TaskSummary& summary) {
+  if (summary.task_id >= status_.size()) return;
+  const auto id = static_cast<std::size_t>(summary.task_id);
+  if (status_[id] != TaskStatus::pending) return;  // a task journaled twice counts once
+  status_[id] = summary.status;
+  success_[id] = summary.success;
+  values_[id] = values_of(summary);
+  if (writer_.is_open) ++writer_.done_in_segment;
+  if (summary.status > TaskStatus::completed && summary.message[0] != '\0') {
+    const auto length = strnlen(summary.message, TaskSummary::message_capacity);
+    errors_.push_back({summary.task_id, summary.status, std::string(summary.message, length)});
+  }
+}
+
+bool LiveReader::has_column(std::string_view name) const {
+  return std::find(column_names.begin(), column_names.end(), name) != column_names.end();
+}
+
+std::vector<double> LiveReader::column(std::string_view name) const {
+  const auto it = std::find(column_names.begin(), column_names.end(), name);
+  if (it == column_names.end()) {
+    throw IoError(path_.string(), "read live column", std::string(name) + " is not in a journal",
+                  true);
+  }
+  const auto index = static_cast<std::size_t>(it - column_names.begin());
+  std::vector<double> out;
+  out.reserve(values_.size());
+  for (const auto& row : values_) out.push_back(row[index]);
+  return out;
+}
+
+}  // namespace simorch

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# `simorch report` on a file that a run is writing: a live view from the journal (text and
+# JSON) that is consistent (the counts add up, metrics cover the completed tasks, a later
+# read never shows fewer tasks) and names the writer, while the run goes on to a file
+# equal to an undisturbed run; a killed writer is reported as gone.
+# Environment: SIMORCH_EXE, WORKDIR.
+set -euo pipefail
+if [[ "${1:-}" == "--help" ]]; then
+  echo "usage: live_report_test.sh   (SIMORCH_EXE=... WORKDIR=...)"
+  exit 0
+fi
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../support/cli_common.sh
+source "$here/../support/cli_common.sh"
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+pids=()
+trap 'for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done' EXIT
+
+# About 3 s on one thread.
+sed -e 's/samples: 4000/samples: 16000/' -e 's|path: out/quickstart.h5|path: live.h5|' \
+  "$here/../../examples/quickstart.yaml" >live.yaml
+wait_for_journal() {  # wait_for_journal FILE: until results reach it (bounded)
+  for _ in $(seq 100); do
+    [[ -s $1 && $(stat -c %s "$1") -gt 200000 ]] && return 0
+    sleep 0.05
+  done
+  fail "no results in $1 after 5 s"
+}
+
+"$simorch" run live.yaml -o reference.h5 --threads 1 -q
+
+"$simorch" run live.yaml --threads 1 -q &
+writer=$!
+pids+=("$writer")
+wait_for_journal live.h5.journal
+"$simorch" report live.h5 >first.txt || fail "report failed on a live file: $(cat first.txt)"
+"$simorch" report live.h5 --json >first.json || fail "report --json failed on a live file"
+sleep 0.3
+"$simorch" report live.h5 --json >second.json
+kill -0 "$writer" 2>/dev/null || fail "the run ended before the reads were done (make the study longer)"
+grep -q "^LIVE VIEW from live.h5.journal" first.txt || { cat first.txt; fail "not labelled live"; }
+grep -q "writer .* pid $writer, segment 0" first.txt || { cat first.txt; fail "the writer's pid is not named"; }
+grep -q "tasks/s, ETA" first.txt || fail "no throughput/ETA line"
+code=0
+wait "$writer" || code=$?
+[[ $code -eq 0 ]] || fail "the run that was read live exited $code"
+"$python" "$here/../mpi/compare_batches.py" reference.h5 live.h5 || fail "the run read live differs"
+
+"$python" - first.json second.json "$writer" "$(hostname)" <<'PY' || fail "inconsistent live view"
+import json, sys
+first, second = (json.load(open(p)) for p in sys.argv[1:3])
+pid, host = int(sys.argv[3]), sys.argv[4]
+for d in (first, second):
+    live, tasks = d["live"], d["tasks"]
+    assert live is not None and live["pid"] == pid and live["host"] == host, live
+    assert live["is_open"] and not live["is_gone"], live
+    assert d["file"]["run_state"] == "running", d["file"]
+    counts = tasks["by_status"]
+    n = d["study"]["n_tasks"]
+    assert sum(counts.values()) == n, counts
+    assert tasks["finished"] == n - counts["pending"] == d["file"]["tasks_done"], tasks
+    assert 0 < tasks["finished"] < n, tasks
+    assert tasks["successes"] <= tasks["finished"], tasks
+    rate = tasks["success_rate"]
+    assert rate["lower"] <= rate["estimate"] <= rate["upper"], rate
+    ise = d["metrics"]["ise"]
+    assert ise["count"] == counts["completed"], (ise, counts)
+    assert live["tasks_per_s"] > 0 and live["eta_s"] >= 0, live
+assert second["tasks"]["finished"] >= first["tasks"]["finished"]
+PY
+
+# A writer killed mid-run: the journal still reads, and the view says the writer is gone.
+"$simorch" run live.yaml -o killed.h5 --threads 1 -q &
+victim=$!
+pids+=("$victim")
+wait_for_journal killed.h5.journal
+kill -KILL "$victim"
+wait "$victim" 2>/dev/null || true
+"$simorch" report killed.h5 >killed.txt
+grep -q "GONE" killed.txt || { cat killed.txt; fail "a killed writer is not reported as gone"; }
+echo "live_report_test: ok"
