@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import time
 
 import h5py
 import numpy as np
 import pytest
 import simorch
 from conftest import run_cli
+from test_run import LONG_STUDY
 
 
 def test_arrays_have_the_schema_shapes(small_batch):
@@ -86,3 +91,37 @@ def test_a_partial_file_reads_with_pending_rows(small_batch, tmp_path):
         report = batch.report()
     assert report["file"]["is_partial"]
     assert report["tasks"]["by_status"]["pending"] == 12
+
+
+def test_a_file_being_written_gives_the_live_view(tmp_path):
+    exe = os.environ.get("SIMORCH_EXE")
+    if not exe:
+        pytest.skip("SIMORCH_EXE is not set (run through ctest)")
+    study = tmp_path / "long.yaml"
+    study.write_text(LONG_STUDY)
+    out = tmp_path / "long.h5"
+    journal = tmp_path / "long.h5.journal"
+    writer = subprocess.Popen([exe, "run", str(study), "-o", str(out), "--threads", "1", "-q"])
+    try:
+        # Until the journal holds some results (~2,000 tasks), then a writer that never
+        # closes the file: its journal's last segment stays open.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (not journal.exists() or journal.stat().st_size < 200_000):
+            time.sleep(0.02)
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.wait(timeout=30)
+    with simorch.open(out) as batch:
+        assert batch.is_live
+        assert batch.writer["is_open"] and batch.writer["pid"] == writer.pid
+        done = batch.status != 0
+        assert 0 < done.sum() < len(batch)
+        assert not np.isnan(batch.metrics["ise"][done]).any()
+        assert np.isnan(batch.metrics["ise"][~done]).all()
+        assert batch.to_pandas().shape[0] == len(batch)
+        assert batch.report()["tasks"]["finished"] == done.sum()
+        with pytest.raises(simorch.IoError, match="live view"):
+            batch.initial_state
+    simorch.run(study, output=out, resume=True, progress=False).close()
+    with simorch.open(out) as batch:
+        assert not batch.is_live and (batch.status != 0).all()
