@@ -43,6 +43,9 @@ def run(
     if threads is not None and (not isinstance(threads, int) or threads < 1):
         raise ConfigError(f"threads: got '{threads}', allowed: an integer >= 1 or None",
                           "threads", str(threads), "an integer >= 1 or None")
+    if _simorch.is_started_by_mpi_launcher():
+        warnings.warn("simorch.run runs the whole study in this process: under mpirun every "
+                      "rank would run it; for ranks use `mpirun simorch run STUDY`", stacklevel=2)
     loaded = load_study(study)
     for warning in loaded.warnings:
         warnings.warn(f"simorch: {warning}", stacklevel=2)

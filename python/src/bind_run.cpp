@@ -112,6 +112,8 @@ void bind_run(py::module_& m) {
   m.def("run_study", &run_study, py::arg("study"), py::arg("output"), py::arg("threads"),
         py::arg("mode"), py::arg("progress"),
         "simorch::run_study_in_process without the GIL; KeyboardInterrupt stops it resumably.");
+  m.def("is_started_by_mpi_launcher", &is_started_by_mpi_launcher,
+        "True when mpirun/srun started this process (simorch.run warns: it runs in process).");
 }
 
 }  // namespace simorch::python
