@@ -7,6 +7,7 @@ full horizon instead of truncated."""
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Iterable, List, Optional, Sequence
 
@@ -190,6 +191,7 @@ class SequentialOrchestrator:
     def execute(self, initial_state: Any, control_inputs: Any, dt: float, horizon: int, **kwargs: Any):
         """One run on the calling thread (GIL released): StandardResultContainer; a batch
         of initial states runs one after the other into a BatchResultContainer."""
+        _warn_ignored(kwargs)
         return _execute(self.context, initial_state, control_inputs, dt, horizon, threads=-1)
 
 
@@ -206,7 +208,17 @@ class ParallelOrchestrator:
     def execute(self, initial_state: Any, control_inputs: Any, dt: float, horizon: int, **kwargs: Any):
         """initial_state [6] or [B, 6]; control_inputs [H], [B, H] or [B, H, 1]. One
         state: StandardResultContainer; a batch: BatchResultContainer in task order."""
+        _warn_ignored(kwargs)
         return _execute(self.context, initial_state, control_inputs, dt, horizon, threads=self.max_workers or 0)
+
+
+def _warn_ignored(kwargs: dict) -> None:
+    if kwargs:
+        warnings.warn(
+            f"simorch ignores the execute() options {sorted(kwargs)}: state bounds and the "
+            "stop rule come from the study's simulation section",
+            stacklevel=3,
+        )
 
 
 def _execute(study: Any, initial_state: Any, control_inputs: Any, dt: Any, horizon: Any, threads: int):
@@ -248,7 +260,8 @@ class WorkerPool:
         object in its place instead."""
         if self._pool is None:
             raise RuntimeError("Worker pool not initialized. Use as context manager.")
-        params = [p if isinstance(p, tuple) else (p,) for p in parameters]
+        # As the seed: each entry is unpacked into fn's arguments (a bare value is one argument).
+        params = [tuple(p) if isinstance(p, (tuple, list)) else (p,) for p in parameters]
         values, failed = self._pool.map(lambda i: simulation_fn(*params[i]), len(params))
         if not return_exceptions:
             for value, is_failed in zip(values, failed):

@@ -122,6 +122,17 @@ def test_worker_pool_maps_in_order_and_keeps_failures():
         pool.map_simulations(fn, [(1, 1)])
 
 
+def test_seed_options_are_ignored_with_a_warning(tiny_study):
+    with pytest.warns(UserWarning, match="stop_fn"):
+        simorch.SequentialOrchestrator(tiny_study).execute(X0, np.zeros(H), DT, H, stop_fn=None)
+
+
+def test_worker_pool_unpacks_lists_as_the_seed_does():
+    with simorch.WorkerPool(2) as pool:
+        assert pool.map_simulations(lambda a, b: a - b, [[5, 1], (7, 2)]) == [4, 5]
+        assert pool.map_simulations(lambda a: -a, [3, 4]) == [-3, -4]
+
+
 def test_worker_pool_runs_simorch_calls_on_its_threads(tiny_study):
     sequential = simorch.SequentialOrchestrator(tiny_study)
     with simorch.WorkerPool(2) as pool:
