@@ -32,8 +32,10 @@ STATE_NAMES = ("x", "theta1", "theta2", "x_dot", "theta1_dot", "theta2_dot")
 # Schema order, from the C++ library (io/batch_reader.hpp, sim/task.hpp).
 STATUS_NAMES: tuple = _simorch.STATUS_NAMES
 METRIC_NAMES: tuple = _simorch.METRIC_NAMES
-# Per-task /results columns besides the metrics, in the DataFrame's order.
+# Per-task /results columns besides the metrics, in the DataFrame's order; any other 1-D
+# numeric /results dataset (a column of a newer format_version) follows them.
 _RUN_COLUMNS = ("steps", "integrator_steps", "rejected_steps", "rank", "thread", "wall_time_s")
+_NOT_COLUMNS = {"status", "success", "message", "errors"}
 
 
 def _names(dataset: Any, fallback: tuple[str, ...]) -> list[str]:
@@ -219,9 +221,8 @@ class Batch:
             "success": self.success,
             **self.metrics,
         }
-        for name in _RUN_COLUMNS:
-            if not self.is_live or name in self._live["columns"]:
-                columns[name] = self.column(name)
+        for name in self._extra_columns():
+            columns[name] = self.column(name)
         columns["message"] = self.messages
         if self.is_live:  # inputs and final states are in the HDF5 file only
             frame = pd.DataFrame(columns)
@@ -242,6 +243,19 @@ class Batch:
         frame = pd.DataFrame(columns)
         frame.index.name = "task_id"
         return frame
+
+    def _extra_columns(self) -> list[str]:
+        """The /results columns to_pandas shows besides status, success and the metrics."""
+        if self.is_live:
+            available = list(self._live["columns"])
+        else:
+            group = self._file["results"]
+            available = [
+                name for name in group
+                if name not in _NOT_COLUMNS and group[name].ndim == 1 and group[name].dtype.kind in "iuf"
+            ]
+        ordered = [name for name in _RUN_COLUMNS if name in available]
+        return ordered + [n for n in available if n not in ordered and n not in METRIC_NAMES]
 
     def to_xarray(self):
         """An xarray Dataset with dimensions task, time, state (needs python3-xarray);

@@ -10,6 +10,7 @@
 #include "simorch/analysis/run_report.hpp"
 #include "simorch/io/batch_reader.hpp"
 #include "simorch/io/live_reader.hpp"
+#include "summary_metrics.hpp"
 
 namespace py = pybind11;
 
@@ -69,7 +70,8 @@ py::dict read_live(const std::string& path) {
   d["status"] = to_array<std::int8_t>(reader.status());
   d["success"] = to_array<std::uint8_t>(reader.success());
   py::dict columns;
-  std::vector<std::string_view> names(summary_metric_names.begin(), summary_metric_names.end());
+  std::vector<std::string_view> names;
+  for (const SummaryMetric& metric : summary_metrics) names.push_back(metric.name);
   for (const std::string_view name : {"steps", "integrator_steps", "rejected_steps", "wall_time_s"})
     names.push_back(name);
   for (const std::string_view name : names) {

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "bindings.hpp"
-#include "simorch/io/batch_reader.hpp"
 #include "simorch/parallel/batch_result_container.hpp"
+#include "summary_metrics.hpp"
 
 namespace py = pybind11;
 
@@ -26,17 +26,6 @@ py::array_t<double> to_array(std::span<const double> values, const Shape& shape)
   return out;
 }
 
-/// The summary metrics in schema order (summary_metric_names), as TaskSummary members.
-constexpr std::array<double TaskSummary::*, summary_metric_names.size()> metric_fields = {
-    &TaskSummary::ise,
-    &TaskSummary::itae,
-    &TaskSummary::max_abs_theta1,
-    &TaskSummary::max_abs_theta2,
-    &TaskSummary::max_abs_x,
-    &TaskSummary::max_abs_u,
-    &TaskSummary::control_energy,
-    &TaskSummary::settling_time};
-
 /// One numpy column per TaskSummary field, in task order.
 py::dict summary_columns(const BatchResultContainer& results) {
   const auto n = static_cast<py::ssize_t>(results.size());
@@ -47,7 +36,7 @@ py::dict summary_columns(const BatchResultContainer& results) {
   py::array_t<std::int32_t> rank(n), thread(n);
   py::array_t<double> wall_time_s(n), final_state(Shape{n, 6});
   std::vector<py::array_t<double>> metrics;
-  for (std::size_t k = 0; k < metric_fields.size(); ++k) metrics.emplace_back(n);
+  for (std::size_t k = 0; k < summary_metrics.size(); ++k) metrics.emplace_back(n);
   py::list message;
 
   const auto summaries = results.summaries();
@@ -63,16 +52,16 @@ py::dict summary_columns(const BatchResultContainer& results) {
     thread.mutable_at(i) = s.thread;
     wall_time_s.mutable_at(i) = s.wall_time_s;
     for (py::ssize_t c = 0; c < 6; ++c) final_state.mutable_at(i, c) = s.final_state[c];
-    for (std::size_t k = 0; k < metric_fields.size(); ++k)
-      metrics[k].mutable_at(i) = s.*metric_fields[k];
+    for (std::size_t k = 0; k < summary_metrics.size(); ++k)
+      metrics[k].mutable_at(i) = s.*summary_metrics[k].member;
     message.append(py::str(s.message));
   }
   py::dict d;
   d["task_id"] = task_id;
   d["status"] = status;
   d["success"] = success;
-  for (std::size_t k = 0; k < metric_fields.size(); ++k)
-    d[py::str(std::string(summary_metric_names[k]))] = metrics[k];
+  for (std::size_t k = 0; k < summary_metrics.size(); ++k)
+    d[py::str(std::string(summary_metrics[k].name))] = metrics[k];
   d["final_state"] = final_state;
   d["steps"] = steps;
   d["integrator_steps"] = integrator_steps;
@@ -88,7 +77,7 @@ py::dict summary_columns(const BatchResultContainer& results) {
 
 void bind_results(py::module_& m) {
   py::list metric_names;
-  for (const std::string_view name : summary_metric_names) metric_names.append(std::string(name));
+  for (const SummaryMetric& metric : summary_metrics) metric_names.append(std::string(metric.name));
   m.attr("METRIC_NAMES") = py::tuple(metric_names);
   py::list status_names;
   for (int k = 0; k < task_status_count; ++k)
