@@ -5,6 +5,7 @@ from __future__ import annotations
 import _thread
 import sys
 import threading
+import time
 import types
 
 import h5py
@@ -13,7 +14,8 @@ import pytest
 import simorch
 from conftest import run_cli
 
-# Enough work (~1 s on one thread) for an interruption to land mid-run.
+# Enough work (~1 s on one thread) for an interruption to land mid-run; small chunks so
+# that results reach the journal early and often.
 LONG_STUDY = """
 simulation: {model: full, integrator: rk4, dt: 0.01, duration: 2.0}
 controllers:
@@ -24,6 +26,7 @@ monte_carlo:
   controller: lqr
   initial_state: {distribution: uniform, spread: [0, 0.1, 0.1, 0, 0, 0]}
 output: {path: long.h5}
+execution: {max_chunk: 256}
 """
 
 RESULT_DATASETS = ("status", "success", "ise", "itae", "settling_time", "final_state", "steps")
@@ -84,15 +87,29 @@ def test_bad_study_raises_before_any_file_is_written(tmp_path):
     assert not (tmp_path / "x.h5").exists()
 
 
+def interrupt_when_results_arrive(journal, min_bytes: int = 50_000) -> threading.Thread:
+    """Ctrl-C as Python sees it (SIGINT's handler runs on the main thread, which is inside
+    simorch.run with the GIL released), once the run has written some results."""
+
+    def watch() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if journal.exists() and journal.stat().st_size >= min_bytes:
+                break
+            time.sleep(0.002)
+        _thread.interrupt_main()
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    return watcher
+
+
 def test_keyboard_interrupt_leaves_a_resumable_file(tmp_path):
     out = tmp_path / "long.h5"
-    # Ctrl-C as Python sees it: SIGINT's handler runs on the main thread, which is
-    # inside simorch.run with the GIL released.
-    timer = threading.Timer(0.3, _thread.interrupt_main)
-    timer.start()
+    watcher = interrupt_when_results_arrive(tmp_path / "long.h5.journal")
     with pytest.raises(KeyboardInterrupt) as caught:
         simorch.run(LONG_STUDY, output=out, threads=1, progress=False)
-    timer.join()
+    watcher.join()
     assert any("resume=True" in note for note in caught.value.__notes__)
     with simorch.open(out) as batch:
         assert batch.info["run_state"] == "interrupted"
