@@ -53,3 +53,28 @@ def small_batch(tmp_path: Path, small_study: Path) -> Path:
     result = run_cli("run", str(small_study), "-o", str(out), "--threads", "2", "-q")
     assert result.returncode == 0, result.stderr
     return out
+
+
+def longest_stall_during(call) -> tuple[float, float]:
+    """Runs call() on another thread while this thread keeps running Python; returns (how
+    long call() took, the longest time this thread could not run during it). A call that
+    holds the GIL stalls this thread for about its whole duration."""
+    import threading
+    import time
+
+    window = {}
+
+    def work() -> None:
+        window["start"] = time.perf_counter()
+        call()
+        window["end"] = time.perf_counter()
+
+    thread = threading.Thread(target=work)
+    stamps = []
+    thread.start()
+    while thread.is_alive():
+        stamps.append(time.perf_counter())
+    thread.join()
+    inside = [t for t in stamps if window["start"] <= t <= window["end"]]
+    edges = [window["start"], *inside, window["end"]]
+    return window["end"] - window["start"], max(b - a for a, b in zip(edges, edges[1:]))
