@@ -2,48 +2,17 @@
 // would do. Exit 0 when valid; a bad study throws ConfigError/IoError, which main() maps
 // to exit code 2 with a one-line message.
 #include <fmt/core.h>
-#include <fmt/ranges.h>
 
-#include <array>
-#include <cstdint>
 #include <memory>
 #include <string>
 
 #include "command_registry.hpp"
 #include "simorch/run/preflight.hpp"
 #include "simorch/study/study.hpp"
+#include "simorch/study/study_summary.hpp"
 
 namespace simorch::cli {
 namespace {
-
-std::string describe_initial_state(const Study& study) {
-  const InitialStateSpec& spec = study.initial_state;
-  switch (spec.kind) {
-    case InitialStateKind::fixed:
-      return fmt::format("fixed at {}",
-                         std::vector<double>(spec.nominal.begin(), spec.nominal.end()));
-    case InitialStateKind::file:
-      return fmt::format("file {} ({} rows)", spec.file.string(), spec.states.size());
-    case InitialStateKind::uniform:
-    case InitialStateKind::normal:
-      break;
-  }
-  return fmt::format("{} around {}, {} {}", to_string(spec.kind),
-                     std::vector<double>(spec.nominal.begin(), spec.nominal.end()),
-                     spec.kind == InitialStateKind::uniform ? "half-widths" : "std. deviations",
-                     spec.spread);
-}
-
-std::string describe_uncertainty(const Study& study) {
-  if (!study.uncertainty.is_active()) return "none (nominal physics)";
-  std::string text;
-  for (std::size_t i = 0; i < DipParams::count; ++i) {
-    const double fraction = study.uncertainty.fraction[i];
-    if (fraction <= 0.0) continue;
-    text += fmt::format("{}{} ±{}%", text.empty() ? "" : ", ", DipParams::names[i], fraction * 100);
-  }
-  return text;
-}
 
 /// What `validate` prints besides the warnings.
 struct ValidateOptions {
@@ -62,21 +31,21 @@ void run_validate(const ValidateOptions& options) {
     fmt::print("{}", canonical_text(study));
     return;
   }
-  const SimConfig& sim = study.sim;
-  fmt::print("study: {} is valid (hash {})\n", path, study_hash(study));
-  fmt::print("tasks: {}\n", study.num_tasks());
-  fmt::print("model: {}\n", to_string(sim.model));
-  fmt::print("controller: {}\n", to_string(study.controller.kind));
-  fmt::print("integrator: {}\n", to_string(sim.integrator.kind));
-  fmt::print("dt: {} s\n", sim.dt);
-  fmt::print("duration: {} s\n", sim.duration);
-  fmt::print("steps per task: {}\n", sim.num_steps());
-  fmt::print("trajectory samples per task: {}{}\n", sim.num_samples(),
-             sim.save_every > 0 ? fmt::format(" (every {} steps)", sim.save_every) : "");
-  fmt::print("initial state: {}\n", describe_initial_state(study));
-  fmt::print("parameter uncertainty: {}\n", describe_uncertainty(study));
-  fmt::print("seed: {}\n", study.monte_carlo.seed);
-  fmt::print("output: {}\n", study.output.path.string());
+  const StudySummary s = summarize_study(study);
+  fmt::print("study: {} is valid (hash {})\n", path, s.hash);
+  fmt::print("tasks: {}\n", s.num_tasks);
+  fmt::print("model: {}\n", s.model);
+  fmt::print("controller: {}\n", s.controller);
+  fmt::print("integrator: {}\n", s.integrator);
+  fmt::print("dt: {} s\n", s.dt);
+  fmt::print("duration: {} s\n", s.duration);
+  fmt::print("steps per task: {}\n", s.steps_per_task);
+  fmt::print("trajectory samples per task: {}{}\n", s.samples_per_task,
+             s.save_every > 0 ? fmt::format(" (every {} steps)", s.save_every) : "");
+  fmt::print("initial state: {}\n", s.initial_state);
+  fmt::print("parameter uncertainty: {}\n", s.parameter_uncertainty);
+  fmt::print("seed: {}\n", s.seed);
+  fmt::print("output: {}\n", s.output);
   // The figures `simorch run` checks before it creates anything (without --output).
   const SpaceEstimate space = estimate_space(study, study.output.path, /*is_resume=*/false);
   fmt::print("estimated output size: {} (batch file {} + journal {})\n",
