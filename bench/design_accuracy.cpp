@@ -16,7 +16,7 @@
 
 #include "simorch/sim/sequential_orchestrator.hpp"
 #include "simorch/study/study.hpp"
-#include "simorch/study/task_source.hpp"
+#include "simorch/study/make_task.hpp"
 
 namespace {
 

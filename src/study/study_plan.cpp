@@ -11,7 +11,7 @@
 #include <set>
 
 #include "simorch/error.hpp"
-#include "simorch/study/task_source.hpp"
+#include "simorch/study/make_task.hpp"
 #include "study_sections.hpp"
 
 namespace simorch {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "simorch/error.hpp"
-#include "simorch/study/task_source.hpp"
+#include "simorch/study/make_task.hpp"
 #include "study_test_util.hpp"
 
 namespace simorch {
