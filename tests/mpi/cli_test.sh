@@ -31,9 +31,9 @@ expect_code() {  # expect_code WANTED GOT WHAT
 }
 compare() { "$python" "$here/compare_batches.py" "$@" || fail "batch files differ: $*"; }
 
-# A study of ~3 s on two cores, for the signal and crash cases.
+# A study of ~3 s on two cores of the batch kernel, for the signal and crash cases.
 long_study() {
-  sed -e 's/samples: 4000/samples: 12000/' -e 's|path: out/quickstart.h5|path: long.h5|' \
+  sed -e 's/samples: 4000/samples: 80000/' -e 's/duration: 5.0 /duration: 20.0/' -e 's|path: out/quickstart.h5|path: long.h5|' \
     "$here/../../examples/quickstart.yaml" >long.yaml
 }
 # Rank R's pid among mpirun's children (Open MPI starts local ranks as its children).
