@@ -73,8 +73,11 @@ int tune_on_all_ranks(const TuneArguments& args) {
       if (is_root) check_files(args);
     });
     if (is_root) {
-      for (const auto& warning : study.warnings)
-        fmt::print(stderr, "simorch: warning: {}\n", warning);
+      // The study's list of unused seed sections is `run`'s view; tune reads three of them.
+      for (const auto& warning : study.warnings) {
+        fmt::print(stderr, "simorch: warning: {} (simorch tune reads pso, cost_function, tuning)\n",
+                   warning);
+      }
       for (const auto& warning : tuning->warnings)
         fmt::print(stderr, "simorch: warning: {}\n", warning);
     }

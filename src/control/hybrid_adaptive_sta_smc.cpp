@@ -49,12 +49,7 @@ class HybridAdaptiveStaSmc final : public Controller {
     const double u = saturate(u_raw, max_force_);
 
     // Same anti-windup as sta_smc: no integration towards a saturated actuator.
-    const double z_rate = -k2_ * switching;
-    const double push = direction_ * z_rate;
-    const bool winds_up = (u_raw > max_force_ && push > 0.0) || (u_raw < -max_force_ && push < 0.0);
-    if (!winds_up && std::isfinite(z_rate)) {
-      z_ = std::clamp(z_ + z_rate * dt, -max_force_, max_force_);
-    }
+    z_ = integrate_twisting(z_, -k2_ * switching, direction_, u_raw, max_force_, dt);
     // Gains are held inside the dead zone (as in the seed), so noise does not ratchet them.
     const double magnitude = std::abs(sigma);
     if (magnitude > dead_zone_ && std::isfinite(magnitude)) {

@@ -19,6 +19,18 @@ inline double saturate(double u, double max_force) noexcept {
   return std::isnan(u) ? u : std::clamp(u, -max_force, max_force);
 }
 
+/// One explicit Euler step of a super-twisting integral z with rate z_rate, with the
+/// anti-windup of sta_smc (docs/controllers.md): no step while the unclipped force u_raw
+/// is beyond ±max_force and the step (through the reaching direction) would push it
+/// further out, and z itself kept within ±max_force. Returns the new z.
+inline double integrate_twisting(double z, double z_rate, double direction, double u_raw,
+                                 double max_force, double dt) noexcept {
+  const double push = direction * z_rate;
+  const bool winds_up = (u_raw > max_force && push > 0.0) || (u_raw < -max_force && push < 0.0);
+  if (winds_up || !std::isfinite(z_rate)) return z;
+  return std::clamp(z + z_rate * dt, -max_force, max_force);
+}
+
 /// s = angle1·θ1 + angle2·θ2 + rate1·θ̇1 + rate2·θ̇2.
 struct SlidingSurface {
   double angle1 = 0.0;

@@ -39,12 +39,7 @@ class StaSmc final : public Controller {
 
     // Anti-windup: stop integrating while the actuator is saturated in the direction the
     // integral would push it further, and never let z alone exceed what the actuator can do.
-    const double z_rate = -integral_gain_ * switching;
-    const double push = direction_ * z_rate;
-    const bool winds_up = (u_raw > max_force_ && push > 0.0) || (u_raw < -max_force_ && push < 0.0);
-    if (!winds_up && std::isfinite(z_rate)) {
-      z_ = std::clamp(z_ + z_rate * dt, -max_force_, max_force_);
-    }
+    z_ = integrate_twisting(z_, -integral_gain_ * switching, direction_, u_raw, max_force_, dt);
     return u;
   }
 
