@@ -26,6 +26,15 @@ py::array_t<double> to_array(std::span<const double> values, const Shape& shape)
   return out;
 }
 
+/// A numpy view of the container's own buffer: copying a batch's trajectories would hold
+/// the GIL for longer than simulating them. `owner` (the Python BatchResults) is the
+/// array's base, so the buffer lives as long as any view of it; the results are the
+/// caller's to change, as the seed's arrays were.
+py::array_t<double> view(std::span<const double> values, const py::object& owner,
+                         const Shape& shape) {
+  return py::array_t<double>(shape, const_cast<double*>(values.data()), owner);
+}
+
 /// One numpy column per TaskSummary field, in task order.
 py::dict summary_columns(const BatchResultContainer& results) {
   const auto n = static_cast<py::ssize_t>(results.size());
@@ -90,16 +99,24 @@ void bind_results(py::module_& m) {
       .def("__len__", &BatchResultContainer::size)
       .def_property_readonly("num_samples", &BatchResultContainer::num_samples)
       .def_property_readonly("has_trajectories", &BatchResultContainer::has_trajectories)
-      .def("states",
-           [](const BatchResultContainer& r) {
-             return to_array(r.states(), Shape{static_cast<py::ssize_t>(r.size()),
-                                               static_cast<py::ssize_t>(r.num_samples()), 6});
-           })
-      .def("controls",
-           [](const BatchResultContainer& r) {
-             return to_array(r.controls(), Shape{static_cast<py::ssize_t>(r.size()),
-                                                 static_cast<py::ssize_t>(r.num_samples())});
-           })
+      .def(
+          "states",
+          [](const py::object& self) {
+            const auto& r = self.cast<const BatchResultContainer&>();
+            return view(r.states(), self,
+                        Shape{static_cast<py::ssize_t>(r.size()),
+                              static_cast<py::ssize_t>(r.num_samples()), 6});
+          },
+          "[tasks, samples, 6] without a copy (the array keeps the results alive)")
+      .def(
+          "controls",
+          [](const py::object& self) {
+            const auto& r = self.cast<const BatchResultContainer&>();
+            return view(r.controls(), self,
+                        Shape{static_cast<py::ssize_t>(r.size()),
+                              static_cast<py::ssize_t>(r.num_samples())});
+          },
+          "[tasks, samples] without a copy")
       .def("times",
            [](const BatchResultContainer& r) {
              const std::vector<double> t = r.sample_times();
