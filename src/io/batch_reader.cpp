@@ -180,6 +180,11 @@ class BatchReader::Impl {
     const auto threads = seg.read_field<std::int32_t>("threads_per_rank");
     const auto done = seg.read_field<std::uint64_t>("tasks_done");
     const auto outcome = seg.read_field<std::int32_t>("outcome");
+    std::vector<std::string> kernel(index.size());  // files of earlier versions have none
+    try {
+      kernel = seg.read_string_field("kernel");
+    } catch (const Error&) {
+    }
     std::map<std::int32_t, std::size_t> position;  // segment number → index in `segments`
     for (std::size_t i = 0; i < index.size(); ++i) {
       SegmentTiming s;
@@ -193,6 +198,7 @@ class BatchReader::Impl {
       s.threads_per_rank = threads[i];
       s.tasks_done = done[i];
       s.outcome = outcome[i] == 0 ? RunOutcome::complete : RunOutcome::interrupted;
+      s.kernel = kernel[i];
       position[s.segment] = segments.size();
       segments.push_back(std::move(s));
     }

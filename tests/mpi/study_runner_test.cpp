@@ -10,6 +10,7 @@
 #include <boost/mpi/collectives/broadcast.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <boost/serialization/string.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -216,6 +217,32 @@ TEST(StudyRun, records_the_segment_timing_of_every_rank_and_thread) {
     tasks += r.tasks;
   }
   EXPECT_EQ(tasks, study.num_tasks());
+  const BatchKernel kernel(study.sim, study.controller, study.nominal);
+  EXPECT_EQ(t.kernel, describe(kernel.info()));
+}
+
+// A resume must not mix the FMA (avx2/avx512) and non-FMA (sse2) kernels in one file
+// (docs/kernel.md); AVX2 and AVX-512 give the same bits, so they may alternate.
+TEST(StudyRun, resume_refuses_a_kernel_with_other_numerics) {
+  if (!is_supported(KernelIsa::avx2)) GTEST_SKIP() << "needs a CPU with AVX2";
+  ScratchDir dir;
+  const Study study = broadcast_study(data_file("diverging.yaml"));
+  RunOptions options;
+  options.output = dir.path() / "numerics.h5";
+  options.threads = 1;
+  ::setenv("SIMORCH_KERNEL_ISA", "avx2", 1);
+  ASSERT_EQ(run_study(study, options).exit_code, 0);
+  options.mode = OpenMode::resume;
+  ::setenv("SIMORCH_KERNEL_ISA", "sse2", 1);
+  try {
+    (void)run_study(study, options);
+    ADD_FAILURE() << "resumed an avx2 file with the sse2 kernel";
+  } catch (const CollectiveFailure& e) {
+    EXPECT_EQ(e.exit_code(), exit_code::bad_input);
+    EXPECT_NE(std::string(e.what()).find("SIMORCH_KERNEL_ISA"), std::string::npos) << e.what();
+  }
+  ::unsetenv("SIMORCH_KERNEL_ISA");
+  EXPECT_EQ(run_study(study, options).exit_code, 0);  // the widest: avx2 or avx512
 }
 
 TEST(StudyBroadcast, every_rank_parses_the_same_study) {
