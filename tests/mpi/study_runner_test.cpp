@@ -144,9 +144,26 @@ TEST_P(StudyLayouts, batch_file_equals_the_sequential_run_bit_for_bit) {
   EXPECT_EQ(error_rows, by[static_cast<std::size_t>(TaskStatus::error)]);
 }
 
+// diverging.yaml runs on the batch kernel (euler, lqr): its file must not depend on the
+// layout either, however the chunks cut the kernel's batches.
+TEST_P(StudyLayouts, kernel_study_file_equals_each_task_alone_bit_for_bit) {
+  ScratchDir dir;
+  const Study study = broadcast_study(data_file("diverging.yaml"));
+  RunOptions options;
+  options.output = dir.path() / "kernel.h5";
+  options.threads = GetParam().threads;
+  options.min_chunk = GetParam().min_chunk;
+  options.max_chunk = GetParam().max_chunk;
+  const RunReport report = run_study(study, options);
+  EXPECT_EQ(report.exit_code, 0);
+  if (boost::mpi::communicator().rank() != 0) return;
+  EXPECT_EQ(report.dispatch.tasks_done, study.num_tasks());
+  expect_file_matches_sequential(options.output, study);
+}
+
 INSTANTIATE_TEST_SUITE_P(StudyRun, StudyLayouts,
                          testing::Values(Layout{1, 0, 0}, Layout{2, 0, 0}, Layout{1, 1, 1},
-                                         Layout{2, 5, 17}));
+                                         Layout{2, 5, 17}, Layout{2, 1, 1}, Layout{2, 97, 97}));
 
 TEST(StudyRun, diverging_tasks_are_recorded_and_the_batch_completes) {
   boost::mpi::communicator world;
