@@ -9,4 +9,5 @@
 #define SIMORCH_KERNEL_GROUPS avx2_register_groups
 #define SIMORCH_KERNEL_SINCOS Sleef_finz_sincosd4_u35avx2
 #define SIMORCH_KERNEL_SQRT(x) _mm256_sqrt_pd(x)
+#define SIMORCH_KERNEL_MUL_ADD(a, b, c) _mm256_fmadd_pd(a, b, c)
 #include "sim/batch_kernel_isa.inc"

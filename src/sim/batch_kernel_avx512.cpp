@@ -10,4 +10,5 @@
 #define SIMORCH_KERNEL_SINCOS Sleef_finz_sincosd8_u35avx512f
 // The masked form: _mm512_sqrt_pd trips GCC 12's -Wmaybe-uninitialized (_mm512_undefined_pd).
 #define SIMORCH_KERNEL_SQRT(x) _mm512_mask_sqrt_pd(x, 0xFF, x)
+#define SIMORCH_KERNEL_MUL_ADD(a, b, c) _mm512_fmadd_pd(a, b, c)
 #include "sim/batch_kernel_isa.inc"
