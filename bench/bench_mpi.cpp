@@ -19,9 +19,9 @@
 #include <string>
 #include <string_view>
 
+#include "simorch/io/batch_writer.hpp"
 #include "simorch/mpi/dispatcher.hpp"
 #include "simorch/mpi/mpi_session.hpp"
-#include "simorch/io/batch_writer.hpp"
 #include "simorch/study/study.hpp"
 
 namespace {

@@ -17,13 +17,13 @@
 #include <string>
 
 #include "command_registry.hpp"
+#include "simorch/error.hpp"
 #include "simorch/mpi/collective_failure.hpp"
 #include "simorch/mpi/mpi_session.hpp"
 #include "simorch/mpi/progress.hpp"
 #include "simorch/mpi/stop_signal.hpp"
 #include "simorch/mpi/study_broadcast.hpp"
 #include "simorch/mpi/study_runner.hpp"
-#include "simorch/error.hpp"
 
 namespace simorch::cli {
 namespace {

@@ -8,10 +8,10 @@
 #include "dispatch_common.hpp"
 #include "mpi_channel.hpp"
 #include "root_loop.hpp"
+#include "simorch/error.hpp"
 #include "simorch/mpi/guided_scheduler.hpp"
 #include "simorch/mpi/mpi_session.hpp"
 #include "simorch/mpi/stop_signal.hpp"
-#include "simorch/error.hpp"
 #include "worker_loop.hpp"
 
 namespace simorch::mpi {

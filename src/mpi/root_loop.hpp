@@ -8,9 +8,9 @@
 #include "local_runner.hpp"
 #include "mpi_channel.hpp"
 #include "result_writer_thread.hpp"
+#include "simorch/error.hpp"
 #include "simorch/mpi/dispatcher.hpp"
 #include "simorch/mpi/guided_scheduler.hpp"
-#include "simorch/error.hpp"
 
 namespace simorch::mpi::detail {
 

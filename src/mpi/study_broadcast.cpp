@@ -10,8 +10,8 @@
 #include <sstream>
 #include <string>
 
-#include "simorch/mpi/collective_failure.hpp"
 #include "simorch/error.hpp"
+#include "simorch/mpi/collective_failure.hpp"
 
 namespace simorch::mpi {
 namespace {

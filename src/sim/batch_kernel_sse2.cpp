@@ -9,5 +9,5 @@
 #define SIMORCH_KERNEL_GROUPS sse2_register_groups
 #define SIMORCH_KERNEL_SINCOS Sleef_cinz_sincosd2_u35sse2
 #define SIMORCH_KERNEL_SQRT(x) _mm_sqrt_pd(x)
-#define SIMORCH_KERNEL_MUL_ADD(a, b, c) a * b + c
+#define SIMORCH_KERNEL_MUL_ADD(a, b, c) ((a) * (b) + (c))
 #include "sim/batch_kernel_isa.inc"

@@ -10,8 +10,8 @@
 #include <chrono>
 #include <thread>
 
-#include "simorch/mpi/dispatcher.hpp"
 #include "simorch/error.hpp"
+#include "simorch/mpi/dispatcher.hpp"
 #include "synthetic_task.hpp"
 
 namespace simorch::mpi {

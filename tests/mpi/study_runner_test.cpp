@@ -107,18 +107,25 @@ struct Layout {
   std::uint64_t max_chunk;
 };
 
-class StudyLayouts : public testing::TestWithParam<Layout> {};
+class StudyLayouts : public testing::TestWithParam<Layout> {
+ protected:
+  /// Runs `study` into `output` with this test's layout.
+  RunReport run_in_layout(const Study& study, const fs::path& output) const {
+    RunOptions options;
+    options.output = output;
+    options.threads = GetParam().threads;
+    options.min_chunk = GetParam().min_chunk;
+    options.max_chunk = GetParam().max_chunk;
+    return run_study(study, options);
+  }
+};
 
 TEST_P(StudyLayouts, batch_file_equals_the_sequential_run_bit_for_bit) {
   boost::mpi::communicator world;
   ScratchDir dir;
   const Study study = broadcast_study(data_file("mixed_outcomes.yaml"));
-  RunOptions options;
-  options.output = dir.path() / "mixed.h5";
-  options.threads = GetParam().threads;
-  options.min_chunk = GetParam().min_chunk;
-  options.max_chunk = GetParam().max_chunk;
-  const RunReport report = run_study(study, options);
+  const fs::path output = dir.path() / "mixed.h5";
+  const RunReport report = run_in_layout(study, output);
   EXPECT_EQ(report.exit_code, 0);
   if (world.rank() != 0) return;
   const auto& by = report.dispatch.by_status;
@@ -127,8 +134,8 @@ TEST_P(StudyLayouts, batch_file_equals_the_sequential_run_bit_for_bit) {
   EXPECT_GT(by[static_cast<std::size_t>(TaskStatus::completed)], 0u);
   EXPECT_GT(by[static_cast<std::size_t>(TaskStatus::out_of_bounds)], 0u);
   EXPECT_GT(by[static_cast<std::size_t>(TaskStatus::error)], 0u);
-  expect_file_matches_sequential(options.output, study);
-  const BatchReader reader(options.output);
+  expect_file_matches_sequential(output, study);
+  const BatchReader reader(output);
   const auto ranks = reader.column("rank");
   for (double r : ranks) {
     EXPECT_GE(r, 0);
@@ -149,16 +156,12 @@ TEST_P(StudyLayouts, batch_file_equals_the_sequential_run_bit_for_bit) {
 TEST_P(StudyLayouts, kernel_study_file_equals_each_task_alone_bit_for_bit) {
   ScratchDir dir;
   const Study study = broadcast_study(data_file("diverging.yaml"));
-  RunOptions options;
-  options.output = dir.path() / "kernel.h5";
-  options.threads = GetParam().threads;
-  options.min_chunk = GetParam().min_chunk;
-  options.max_chunk = GetParam().max_chunk;
-  const RunReport report = run_study(study, options);
+  const fs::path output = dir.path() / "kernel.h5";
+  const RunReport report = run_in_layout(study, output);
   EXPECT_EQ(report.exit_code, 0);
   if (boost::mpi::communicator().rank() != 0) return;
   EXPECT_EQ(report.dispatch.tasks_done, study.num_tasks());
-  expect_file_matches_sequential(options.output, study);
+  expect_file_matches_sequential(output, study);
 }
 
 INSTANTIATE_TEST_SUITE_P(StudyRun, StudyLayouts,
