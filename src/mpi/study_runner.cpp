@@ -65,8 +65,9 @@ void check_resume_numerics(const BatchWriter& writer, const KernelInfo& info,
     const std::string before = numerics_of(segment.kernel);
     if (before.empty() || before == info.numerics) continue;
     throw ConfigError("SIMORCH_KERNEL_ISA", info.isa.empty() ? "(unset)" : info.isa,
-                      "a kernel with the numerics of segment " + std::to_string(segment.segment) +
-                          " of " + path.string() + " (" + segment.kernel +
+                      "allowed: a kernel with the numerics of segment " +
+                          std::to_string(segment.segment) + " of " + path.string() + " (" +
+                          segment.kernel +
                           "): sleef-fma = avx2 or avx512, sleef-nofma = sse2; mixing them "
                           "would not give the bits of an uninterrupted run");
   }

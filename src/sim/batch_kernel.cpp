@@ -283,7 +283,7 @@ KernelIsa selected_kernel_isa() {
   if (!isa) throw ConfigError("SIMORCH_KERNEL_ISA", forced, "allowed: sse2, avx2, avx512");
   if (!is_supported(*isa)) {
     throw ConfigError("SIMORCH_KERNEL_ISA", forced,
-                      "an ISA this CPU supports (widest: " +
+                      "allowed: an ISA this CPU supports (up to " +
                           std::string(to_string(widest_supported_isa())) + ")");
   }
   return *isa;
@@ -327,7 +327,8 @@ BatchKernel::BatchKernel(const SimConfig& config, const ControllerConfig& contro
   impl_->isa = isa ? *isa : selected_kernel_isa();
   if (!is_supported(impl_->isa)) {
     throw ConfigError("SIMORCH_KERNEL_ISA", std::string(to_string(impl_->isa)),
-                      "an ISA this CPU supports");
+                      "allowed: an ISA this CPU supports (up to " +
+                          std::string(to_string(widest_supported_isa())) + ")");
   }
   impl_->kernel = lane_kernel(impl_->isa);
 }
