@@ -77,7 +77,16 @@ LocalRunner::LocalRunner(int rank, int threads, const TaskFunction& task,
       samples_per_task_(samples_per_task),
       batch_task_(options.batch_task ? &options.batch_task : nullptr),
       batch_width_(std::clamp<std::uint64_t>(options.batch_width, 1, max_batch_width)),
+      thread_tasks_(std::make_unique<std::atomic<std::uint64_t>[]>(
+          static_cast<std::size_t>(std::max(threads, 1)))),
       pool_(std::make_unique<WorkerPool>(threads)) {}
+
+std::vector<ThreadStats> LocalRunner::stats() const {
+  std::vector<ThreadStats> stats = pool_->stats();
+  if (batch_task_ == nullptr) return stats;
+  for (std::size_t i = 0; i < stats.size(); ++i) stats[i].tasks = thread_tasks_[i].load();
+  return stats;
+}
 
 LocalRunner::~LocalRunner() {
   if (pool_) pool_->cancel_pending();
@@ -95,8 +104,9 @@ void LocalRunner::submit(TaskRange chunk) {
     const std::uint64_t width = batch_width_;
     const std::uint64_t end = chunk.end;
     const TaskRange groups{0, (chunk.size() + width - 1) / width};
+    std::atomic<std::uint64_t>* const tasks_of = thread_tasks_.get();
     auto handle = pool_->run_chunk(
-        groups, [out, rank, &batch, begin, end, width](std::uint64_t group, int thread) {
+        groups, [out, rank, &batch, begin, end, width, tasks_of](std::uint64_t group, int thread) {
           const std::uint64_t first = begin + group * width;
           const std::size_t n = std::min(width, end - first);
           std::array<TaskSummary, max_batch_width> summaries{};
@@ -114,6 +124,7 @@ void LocalRunner::submit(TaskRange chunk) {
             if (s.wall_time_s == 0) s.wall_time_s = share;
             out->summaries()[first - begin + i] = s;
           }
+          tasks_of[thread] += n;
         });
     in_flight_.push_back(InFlight{std::move(handle), std::move(block)});
     return;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -39,8 +40,9 @@ class LocalRunner {
   void cancel();
   /// Sleeps until a chunk completes or `timeout_s` passes.
   void wait(double timeout_s);
-  /// Per-thread accounting since construction.
-  std::vector<ThreadStats> stats() const { return pool_->stats(); }
+  /// Per-thread accounting since construction; `tasks` counts tasks, not pool items (a
+  /// batch-kernel group is one item).
+  std::vector<ThreadStats> stats() const;
   /// Gives up on tasks that are still running (they may never end): the pool is leaked
   /// instead of joined, so the caller can abort the job. Only before process exit.
   void abandon() noexcept;
@@ -56,6 +58,7 @@ class LocalRunner {
   std::int64_t samples_per_task_;
   const BatchTaskFunction* batch_task_ = nullptr;  // the caller's DispatchOptions own it
   std::uint64_t batch_width_ = 1;
+  std::unique_ptr<std::atomic<std::uint64_t>[]> thread_tasks_;  // per thread, batch mode
   std::unique_ptr<WorkerPool> pool_;
   std::deque<InFlight> in_flight_;
   std::uint64_t seen_completions_ = 0;
