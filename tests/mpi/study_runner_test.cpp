@@ -163,8 +163,9 @@ TEST_P(StudyLayouts, kernel_study_file_equals_each_task_alone_bit_for_bit) {
   EXPECT_EQ(report.dispatch.tasks_done, study.num_tasks());
   expect_file_matches_sequential(output, study);
   // Threads count tasks, not the kernel groups they ran them in.
+  const auto segments = BatchReader(output).timing();
   std::uint64_t thread_tasks = 0;
-  for (const auto& t : BatchReader(output).timing().at(0).thread_timing) thread_tasks += t.tasks;
+  for (const auto& t : segments.at(0).thread_timing) thread_tasks += t.tasks;
   EXPECT_EQ(thread_tasks, study.num_tasks());
 }
 
