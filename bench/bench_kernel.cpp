@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "control/closed_loop.hpp"
 #include "simorch/control/lqr_design.hpp"
 #include "simorch/sim/batch_kernel.hpp"
 
@@ -29,22 +30,7 @@ constexpr std::size_t num_tasks = 64;
 
 /// The gains the control tests found stabilising on `full` (tests/control/closed_loop.cpp).
 ControllerConfig controller_for(ControllerKind kind) {
-  ControllerConfig config;
-  config.kind = kind;
-  switch (kind) {
-    case ControllerKind::classical_smc:
-      config.gains = {5.76, -22.8, 222.0, -578.0, 32.6, 3.13};
-      break;
-    case ControllerKind::sta_smc:
-      config.gains = {32.6, 7.45, 5.76, -22.8, 38.6, 25.3};
-      break;
-    case ControllerKind::adaptive_smc:
-      config.gains = {19.7, -51.6, 46.1, 26.0, 2.0};
-      break;
-    default:
-      break;
-  }
-  return config;
+  return test::found_config(kind);
 }
 
 SimConfig sim_config(IntegratorKind integrator) {

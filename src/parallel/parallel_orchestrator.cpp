@@ -1,6 +1,7 @@
 #include "simorch/parallel/parallel_orchestrator.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <exception>
@@ -49,6 +50,9 @@ BatchResultContainer ParallelOrchestrator::run(std::uint64_t num_tasks,
   // time, so long and short groups balance themselves and slot i is written by exactly
   // one thread. A task that cannot be made leaves its group (lanes are independent).
   const auto width = static_cast<std::uint64_t>(kernel_.width());
+  // Tasks per thread: the pool counts items, and an item here is a group.
+  std::vector<std::atomic<std::uint64_t>> thread_tasks(
+      static_cast<std::size_t>(pool_.num_threads()));
   pool_
       .run_chunk(TaskRange{0, (num_tasks + width - 1) / width},
                  [&](std::uint64_t group, int thread) {
@@ -78,10 +82,15 @@ BatchResultContainer ParallelOrchestrator::run(std::uint64_t num_tasks,
                    for (std::size_t k = 0; k < ids.size(); ++k) {
                      record(ids[k], summaries[k]);
                    }
+                   thread_tasks[static_cast<std::size_t>(thread)] += end - first;
                  })
       .wait();
 
-  results.set_timing(BatchTiming{seconds_since(start), pool_.stats()});
+  std::vector<ThreadStats> stats = pool_.stats();
+  for (std::size_t i = 0; i < stats.size() && i < thread_tasks.size(); ++i) {
+    stats[i].tasks = thread_tasks[i].load();
+  }
+  results.set_timing(BatchTiming{seconds_since(start), std::move(stats)});
   return results;
 }
 

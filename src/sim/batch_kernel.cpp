@@ -6,7 +6,6 @@
 #include <array>
 #include <chrono>
 #include <cmath>
-#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
@@ -14,6 +13,7 @@
 
 #include "control/sliding_surface.hpp"
 #include "sim/batch_kernel_plan.hpp"
+#include "sim/summary_message.hpp"
 #include "simorch/control/lqr_design.hpp"
 #include "simorch/error.hpp"
 
@@ -24,6 +24,7 @@ using detail::KernelPlan;
 using detail::LaneIo;
 using detail::LaneStop;
 using detail::PlantConstants;
+using detail::stop;
 
 constexpr int max_width = 16;
 static_assert(detail::sse2_register_groups * 2 <= max_width &&
@@ -108,15 +109,6 @@ bool plan_controller(const ControllerConfig& config, const DipModel& design, Ker
   plan.tiny_input_gain =
       SlidingSurface::kTinyInputGain * (std::abs(surface.rate1) + std::abs(surface.rate2));
   return true;
-}
-
-[[gnu::format(printf, 3, 4)]] void stop(TaskSummary& summary, TaskStatus status, const char* format,
-                                        ...) noexcept {
-  summary.status = status;
-  std::va_list args;
-  va_start(args, format);
-  std::vsnprintf(summary.message, TaskSummary::message_capacity, format, args);
-  va_end(args);
 }
 
 /// Whether a task can enter a lane: valid parameters and buffers, a finite start inside the
@@ -293,7 +285,7 @@ KernelIsa selected_kernel_isa() {
   if (!isa) throw ConfigError("SIMORCH_KERNEL_ISA", forced, "allowed: sse2, avx2, avx512");
   if (!is_supported(*isa)) {
     throw ConfigError("SIMORCH_KERNEL_ISA", forced,
-                      "an ISA this CPU supports (widest: " +
+                      "allowed: an ISA this CPU supports (up to " +
                           std::string(to_string(widest_supported_isa())) + ")");
   }
   return *isa;
@@ -337,7 +329,8 @@ BatchKernel::BatchKernel(const SimConfig& config, const ControllerConfig& contro
   impl_->isa = isa ? *isa : selected_kernel_isa();
   if (!is_supported(impl_->isa)) {
     throw ConfigError("SIMORCH_KERNEL_ISA", std::string(to_string(impl_->isa)),
-                      "an ISA this CPU supports");
+                      "allowed: an ISA this CPU supports (up to " +
+                          std::string(to_string(widest_supported_isa())) + ")");
   }
   impl_->kernel = lane_kernel(impl_->isa);
 }

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdarg>
 #include <cstdio>
 #include <exception>
 #include <limits>
@@ -11,6 +10,7 @@
 #include <string>
 
 #include "sim/run_metrics.hpp"
+#include "sim/summary_message.hpp"
 #include "sim/validate_sim_config.hpp"
 #include "simorch/error.hpp"
 #include "simorch/integrate/integrator.hpp"
@@ -19,18 +19,8 @@
 namespace simorch {
 namespace {
 
+using detail::stop;
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-
-/// Ends a task with `status` and a printf-formatted reason, truncated to the fixed buffer
-/// (the summary travels as raw bytes, so no std::string).
-[[gnu::format(printf, 3, 4)]] void stop(TaskSummary& summary, TaskStatus status, const char* format,
-                                        ...) noexcept {
-  summary.status = status;
-  std::va_list args;
-  va_start(args, format);
-  std::vsnprintf(summary.message, TaskSummary::message_capacity, format, args);
-  va_end(args);
-}
 
 /// True, with the status and message set, when x is outside the bounds.
 bool is_out_of_bounds(const State& x, const StateBounds& bounds, TaskSummary& summary,

@@ -10,6 +10,7 @@
 #include <boost/mpi/collectives/broadcast.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <boost/serialization/string.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -106,18 +107,25 @@ struct Layout {
   std::uint64_t max_chunk;
 };
 
-class StudyLayouts : public testing::TestWithParam<Layout> {};
+class StudyLayouts : public testing::TestWithParam<Layout> {
+ protected:
+  /// Runs `study` into `output` with this test's layout.
+  RunReport run_in_layout(const Study& study, const fs::path& output) const {
+    RunOptions options;
+    options.output = output;
+    options.threads = GetParam().threads;
+    options.min_chunk = GetParam().min_chunk;
+    options.max_chunk = GetParam().max_chunk;
+    return run_study(study, options);
+  }
+};
 
 TEST_P(StudyLayouts, batch_file_equals_the_sequential_run_bit_for_bit) {
   boost::mpi::communicator world;
   ScratchDir dir;
   const Study study = broadcast_study(data_file("mixed_outcomes.yaml"));
-  RunOptions options;
-  options.output = dir.path() / "mixed.h5";
-  options.threads = GetParam().threads;
-  options.min_chunk = GetParam().min_chunk;
-  options.max_chunk = GetParam().max_chunk;
-  const RunReport report = run_study(study, options);
+  const fs::path output = dir.path() / "mixed.h5";
+  const RunReport report = run_in_layout(study, output);
   EXPECT_EQ(report.exit_code, 0);
   if (world.rank() != 0) return;
   const auto& by = report.dispatch.by_status;
@@ -126,8 +134,8 @@ TEST_P(StudyLayouts, batch_file_equals_the_sequential_run_bit_for_bit) {
   EXPECT_GT(by[static_cast<std::size_t>(TaskStatus::completed)], 0u);
   EXPECT_GT(by[static_cast<std::size_t>(TaskStatus::out_of_bounds)], 0u);
   EXPECT_GT(by[static_cast<std::size_t>(TaskStatus::error)], 0u);
-  expect_file_matches_sequential(options.output, study);
-  const BatchReader reader(options.output);
+  expect_file_matches_sequential(output, study);
+  const BatchReader reader(output);
   const auto ranks = reader.column("rank");
   for (double r : ranks) {
     EXPECT_GE(r, 0);
@@ -143,9 +151,27 @@ TEST_P(StudyLayouts, batch_file_equals_the_sequential_run_bit_for_bit) {
   EXPECT_EQ(error_rows, by[static_cast<std::size_t>(TaskStatus::error)]);
 }
 
+// diverging.yaml runs on the batch kernel (euler, lqr): its file must not depend on the
+// layout either, however the chunks cut the kernel's batches.
+TEST_P(StudyLayouts, kernel_study_file_equals_each_task_alone_bit_for_bit) {
+  ScratchDir dir;
+  const Study study = broadcast_study(data_file("diverging.yaml"));
+  const fs::path output = dir.path() / "kernel.h5";
+  const RunReport report = run_in_layout(study, output);
+  EXPECT_EQ(report.exit_code, 0);
+  if (boost::mpi::communicator().rank() != 0) return;
+  EXPECT_EQ(report.dispatch.tasks_done, study.num_tasks());
+  expect_file_matches_sequential(output, study);
+  // Threads count tasks, not the kernel groups they ran them in.
+  const auto segments = BatchReader(output).timing();
+  std::uint64_t thread_tasks = 0;
+  for (const auto& t : segments.at(0).thread_timing) thread_tasks += t.tasks;
+  EXPECT_EQ(thread_tasks, study.num_tasks());
+}
+
 INSTANTIATE_TEST_SUITE_P(StudyRun, StudyLayouts,
                          testing::Values(Layout{1, 0, 0}, Layout{2, 0, 0}, Layout{1, 1, 1},
-                                         Layout{2, 5, 17}));
+                                         Layout{2, 5, 17}, Layout{2, 1, 1}, Layout{2, 97, 97}));
 
 TEST(StudyRun, diverging_tasks_are_recorded_and_the_batch_completes) {
   boost::mpi::communicator world;
@@ -216,6 +242,32 @@ TEST(StudyRun, records_the_segment_timing_of_every_rank_and_thread) {
     tasks += r.tasks;
   }
   EXPECT_EQ(tasks, study.num_tasks());
+  const BatchKernel kernel(study.sim, study.controller, study.nominal);
+  EXPECT_EQ(t.kernel, describe(kernel.info()));
+}
+
+// A resume must not mix the FMA (avx2/avx512) and non-FMA (sse2) kernels in one file
+// (docs/kernel.md); AVX2 and AVX-512 give the same bits, so they may alternate.
+TEST(StudyRun, resume_refuses_a_kernel_with_other_numerics) {
+  if (!is_supported(KernelIsa::avx2)) GTEST_SKIP() << "needs a CPU with AVX2";
+  ScratchDir dir;
+  const Study study = broadcast_study(data_file("diverging.yaml"));
+  RunOptions options;
+  options.output = dir.path() / "numerics.h5";
+  options.threads = 1;
+  ::setenv("SIMORCH_KERNEL_ISA", "avx2", 1);
+  ASSERT_EQ(run_study(study, options).exit_code, 0);
+  options.mode = OpenMode::resume;
+  ::setenv("SIMORCH_KERNEL_ISA", "sse2", 1);
+  try {
+    (void)run_study(study, options);
+    ADD_FAILURE() << "resumed an avx2 file with the sse2 kernel";
+  } catch (const CollectiveFailure& e) {
+    EXPECT_EQ(e.exit_code(), exit_code::bad_input);
+    EXPECT_NE(std::string(e.what()).find("SIMORCH_KERNEL_ISA"), std::string::npos) << e.what();
+  }
+  ::unsetenv("SIMORCH_KERNEL_ISA");
+  EXPECT_EQ(run_study(study, options).exit_code, 0);  // the widest: avx2 or avx512
 }
 
 TEST(StudyBroadcast, every_rank_parses_the_same_study) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "control/closed_loop.hpp"
 #include "data/seed_simplified_rhs.hpp"
 #include "simorch/error.hpp"
 
@@ -24,28 +25,11 @@ std::vector<KernelIsa> supported_isas() {
   return isas;
 }
 
-/// Stabilising gains from the control tests (tests/control/closed_loop.cpp).
+/// The gains the control tests found stabilising (tests/control/closed_loop.cpp); open_loop
+/// gets a short sequence that exercises saturation.
 ControllerConfig controller_for(ControllerKind kind) {
-  ControllerConfig config;
-  config.kind = kind;
-  switch (kind) {
-    case ControllerKind::classical_smc:
-      config.gains = {5.76, -22.8, 222.0, -578.0, 32.6, 3.13};
-      break;
-    case ControllerKind::sta_smc:
-      config.gains = {32.6, 7.45, 5.76, -22.8, 38.6, 25.3};
-      break;
-    case ControllerKind::adaptive_smc:
-      config.gains = {19.7, -51.6, 46.1, 26.0, 2.0};
-      break;
-    case ControllerKind::open_loop:
-      config.sequence = {3.0, -2.0, 40.0, -200.0, 1.5};
-      break;
-    case ControllerKind::lqr:
-      break;
-    default:  // the hybrid, swing-up and MPC laws run on the scalar path (docs/kernel.md)
-      break;
-  }
+  ControllerConfig config = test::found_config(kind);
+  if (kind == ControllerKind::open_loop) config.sequence = {3.0, -2.0, 40.0, -200.0, 1.5};
   return config;
 }
 
