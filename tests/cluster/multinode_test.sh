@@ -29,6 +29,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 source_dir=$(cd "$here/../.." && pwd)
 jobs_dir="$source_dir/jobs"
 checker=("/usr/bin/python3" "$source_dir/tests/slurm/check_batch.py")
+# shellcheck source=../support/slurm_common.sh
+source "$source_dir/tests/support/slurm_common.sh"
 readonly skip_code=77 job_limit_s=120 nodes=(vnode1 vnode2 vnode3)
 skip() { echo "SKIPPED: $*"; exit "$skip_code"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -66,8 +68,10 @@ cleanup() {
     done
   fi
   if [[ -s $work/slurmctld.pid ]]; then
-    SLURM_CONF="$work/etc/slurm.conf" scancel --quiet --full $(SLURM_CONF="$work/etc/slurm.conf" \
-      squeue -h -o %i 2>/dev/null) 2>/dev/null || true
+    local ids
+    ids=$(SLURM_CONF="$work/etc/slurm.conf" squeue -h -o %i 2>/dev/null || true)
+    # shellcheck disable=SC2086  # one argument per job id
+    [[ -z $ids ]] || SLURM_CONF="$work/etc/slurm.conf" scancel --quiet --full $ids 2>/dev/null || true
   fi
   # Every process of every node namespace (slurmd, slurmstepd, orted, ranks), then the
   # daemons in the root namespace, each by its pid file.
@@ -75,11 +79,11 @@ cleanup() {
     for pid in $(ip netns pids "$net-$node" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
   done
   for f in "$work/slurmctld.pid" "$work/munge/munged.pid"; do
-    [[ -s $f ]] && kill -TERM "$(<"$f")" 2>/dev/null || true
+    if [[ -s $f ]]; then kill -TERM "$(<"$f")" 2>/dev/null || true; fi
   done
   sleep 0.5
   for f in "$work/slurmctld.pid" "$work/munge/munged.pid"; do
-    [[ -s $f ]] && kill -KILL "$(<"$f")" 2>/dev/null || true
+    if [[ -s $f ]]; then kill -KILL "$(<"$f")" 2>/dev/null || true; fi
   done
   for node in "${nodes[@]}"; do ip netns del "$net-$node" 2>/dev/null || true; done
   ip link del "$bridge" 2>/dev/null || true
@@ -131,19 +135,7 @@ ClusterName=simorchmulti
 SlurmctldHost=vctl($subnet.254)
 SlurmctldPort=$ctld_port
 SlurmdPort=6818
-SlurmUser=root
-SlurmdUser=root
-AuthType=auth/munge
-AuthInfo=socket=$socket
-CredType=cred/munge
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-MpiDefault=none
-JobRequeue=1
+$(slurm_common_conf "$socket")
 MinJobAge=3600
 ReturnToService=2
 # A node that stops answering is down after 10 s, not the default 300 s.
