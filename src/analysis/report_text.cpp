@@ -62,8 +62,10 @@ void write_header(Out out, const RunReport& r) {
                  i.model, i.controller, i.integrator, i.dt, i.duration);
   fmt::format_to(out, "  tasks       {} (seed {}, study_hash {})\n", i.n_tasks, i.seed,
                  i.study_hash);
-  fmt::format_to(out, "  file        format_version {}, written by simorch {}, created {}\n",
-                 i.format_version, i.simorch_version, i.created);
+  fmt::format_to(
+      out, "  file        format_version {}, written by simorch {}, created {}\n", i.format_version,
+      i.simorch_version.empty() ? std::string("(not in the journal)") : i.simorch_version,
+      i.created);
   fmt::format_to(out, "  run_state   {}, {} of {} tasks finished\n", i.run_state, r.finished,
                  i.n_tasks);
   if (r.is_live) write_live(out, r);

@@ -14,7 +14,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../support/cli_common.sh"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 pids=()
-trap 'for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done' EXIT
+stop_all() {
+  local pid
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+}
+trap stop_all EXIT
 
 # About 3 s on one thread of the batch kernel.
 sed -e 's/samples: 4000/samples: 100000/' -e 's/duration: 5.0 /duration: 20.0/' -e 's|path: out/quickstart.h5|path: live.h5|' \

@@ -15,6 +15,8 @@ set -euo pipefail
 usage() { echo "usage: slurm_cluster.sh start DIR | stop DIR | check"; }
 
 readonly skip_code=77
+# shellcheck source=../support/slurm_common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../support/slurm_common.sh"
 # The daemons live in /usr/sbin, which a non-login shell may not have on its PATH.
 export PATH="$PATH:/usr/sbin:/sbin"
 
@@ -100,20 +102,7 @@ ClusterName=simorchtest
 SlurmctldHost=$host(127.0.0.1)
 SlurmctldPort=$ctld_port
 SlurmdPort=$slurmd_port
-SlurmUser=root
-SlurmdUser=root
-AuthType=auth/munge
-AuthInfo=socket=$socket
-CredType=cred/munge
-# No cgroups in containers: track processes by parent pid, no task binding.
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-MpiDefault=none
-JobRequeue=1
+$(slurm_common_conf "$socket")
 # No slurmdbd: finished jobs stay visible to scontrol for an hour, and their final
 # state and exit code are appended to a text file.
 MinJobAge=3600
