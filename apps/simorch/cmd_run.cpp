@@ -18,6 +18,7 @@
 
 #include "command_registry.hpp"
 #include "simorch/error.hpp"
+#include "simorch/io/run_timing.hpp"
 #include "simorch/mpi/collective_failure.hpp"
 #include "simorch/mpi/mpi_session.hpp"
 #include "simorch/mpi/progress.hpp"
@@ -73,10 +74,6 @@ class QuietParse {
  private:
   int saved_fd_ = -1;
 };
-
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // Everything that needs MPI; returns the exit code agreed by all ranks.
 int run_on_all_ranks(const RunArguments& args, double start_unix_s) {
@@ -183,7 +180,7 @@ const CommandRegistration run_command(10, [](CLI::App& app) {
   command->preparse_callback([quiet_parse](std::size_t) { quiet_parse->begin(); });
   command->callback([args, quiet_parse] {
     quiet_parse->end();
-    const double start_unix_s = unix_now();
+    const double start_unix_s = simorch::unix_now();
     int code = exit_code::success;
     {
       // Outermost scope: the handlers stay installed through MPI_Finalize, where a rank

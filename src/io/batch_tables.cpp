@@ -9,40 +9,18 @@
 namespace simorch::io_detail {
 
 h5::Datatype element_h5_type(ElementType type, std::size_t size) {
-  switch (type) {
-    case ElementType::int8:
-      return h5::native_type<std::int8_t>();
-    case ElementType::uint8:
-      return h5::native_type<std::uint8_t>();
-    case ElementType::int32:
-      return h5::native_type<std::int32_t>();
-    case ElementType::int64:
-      return h5::native_type<std::int64_t>();
-    case ElementType::uint64:
-      return h5::native_type<std::uint64_t>();
-    case ElementType::float64:
-      return h5::native_type<double>();
-    case ElementType::text:
-      return h5::fixed_string_type(size);
-  }
-  throw Error("element_h5_type: unknown element type");
+  if (type == ElementType::text) return h5::fixed_string_type(size);
+  // Indexed by ElementType (text handled above).
+  using Make = h5::Datatype (*)();
+  static constexpr Make make[] = {&h5::native_type<std::int8_t>,   &h5::native_type<std::uint8_t>,
+                                  &h5::native_type<std::int32_t>,  &h5::native_type<std::int64_t>,
+                                  &h5::native_type<std::uint64_t>, &h5::native_type<double>};
+  return make[static_cast<std::size_t>(type)]();
 }
 
 std::size_t element_size(ElementType type, std::size_t size) noexcept {
-  switch (type) {
-    case ElementType::int8:
-    case ElementType::uint8:
-      return 1;
-    case ElementType::int32:
-      return 4;
-    case ElementType::int64:
-    case ElementType::uint64:
-    case ElementType::float64:
-      return 8;
-    case ElementType::text:
-      return size;
-  }
-  return 0;
+  static constexpr std::size_t bytes[] = {1, 1, 4, 8, 8, 8};  // indexed by ElementType
+  return type == ElementType::text ? size : bytes[static_cast<std::size_t>(type)];
 }
 
 h5::Datatype table_type(const TableSpec& table) {
@@ -75,25 +53,47 @@ void copy_text(char* out, const char* in, std::size_t capacity) noexcept {
   std::memcpy(out, in, n);
 }
 
+namespace {
+
+// The fields a table row and its in-memory record share by name, copied either way (one
+// list per record; the segment index, the host text and the outcome differ in type).
+template <class To, class From>
+void copy_segment_fields(To& to, const From& from) {
+  to.segment = from.segment;
+  to.start_unix_s = from.start_unix_s;
+  to.end_unix_s = from.end_unix_s;
+  to.wall_s = from.wall_s;
+  to.setup_s = from.setup_s;
+  to.finalize_s = from.finalize_s;
+  to.ranks = from.ranks;
+  to.threads_per_rank = from.threads_per_rank;
+  to.tasks_done = from.tasks_done;
+}
+
+template <class To, class From>
+void copy_rank_fields(To& to, const From& from) {
+  to.rank = from.rank;
+  to.threads = from.threads;
+  to.tasks = from.tasks;
+  to.compute_s = from.compute_s;
+  to.idle_s = from.idle_s;
+  to.comm_s = from.comm_s;
+  to.wall_s = from.wall_s;
+}
+
+}  // namespace
+
 TimingRows to_rows(const SegmentTiming& t) {
   TimingRows out;
-  out.segment = SegmentRow{t.segment,    t.start_unix_s,
-                           t.end_unix_s, t.wall_s,
-                           t.setup_s,    t.finalize_s,
-                           t.ranks,      t.threads_per_rank,
-                           t.tasks_done, static_cast<std::int32_t>(t.outcome)};
+  out.segment = SegmentRow{};
+  copy_segment_fields(out.segment, t);
+  out.segment.outcome = static_cast<std::int32_t>(t.outcome);
   out.ranks.reserve(t.rank_timing.size());
   for (const RankTiming& r : t.rank_timing) {
     RankRow row{};  // zeroed, host padding included (bitwise-identical rows)
     row.segment = t.segment;
-    row.rank = r.rank;
+    copy_rank_fields(row, r);
     std::memcpy(row.host, r.host.data(), std::min(r.host.size(), host_capacity - 1));
-    row.threads = r.threads;
-    row.tasks = r.tasks;
-    row.compute_s = r.compute_s;
-    row.idle_s = r.idle_s;
-    row.comm_s = r.comm_s;
-    row.wall_s = r.wall_s;
     out.ranks.push_back(row);
   }
   out.threads.reserve(t.thread_timing.size());
@@ -111,15 +111,7 @@ std::vector<SegmentTiming> segments_from_rows(const std::vector<SegmentRow>& seg
   std::map<std::int32_t, std::size_t> position;  // segment index → index in `out`
   for (const SegmentRow& r : segments) {
     SegmentTiming t;
-    t.segment = r.segment;
-    t.start_unix_s = r.start_unix_s;
-    t.end_unix_s = r.end_unix_s;
-    t.wall_s = r.wall_s;
-    t.setup_s = r.setup_s;
-    t.finalize_s = r.finalize_s;
-    t.ranks = r.ranks;
-    t.threads_per_rank = r.threads_per_rank;
-    t.tasks_done = r.tasks_done;
+    copy_segment_fields(t, r);
     t.outcome = r.outcome == 0 ? RunOutcome::complete : RunOutcome::interrupted;
     position[t.segment] = out.size();
     out.push_back(std::move(t));
@@ -134,9 +126,10 @@ std::vector<SegmentTiming> segments_from_rows(const std::vector<SegmentRow>& seg
     return out[it->second];
   };
   for (const RankRow& r : ranks) {
-    segment_of(r.segment, "ranks")
-        .rank_timing.push_back({r.rank, std::string(r.host, strnlen(r.host, host_capacity)),
-                                r.threads, r.tasks, r.compute_s, r.idle_s, r.comm_s, r.wall_s});
+    RankTiming timing;
+    copy_rank_fields(timing, r);
+    timing.host.assign(r.host, strnlen(r.host, host_capacity));
+    segment_of(r.segment, "ranks").rank_timing.push_back(std::move(timing));
   }
   for (const ThreadRow& th : threads) {
     segment_of(th.segment, "threads")

@@ -8,10 +8,6 @@
 namespace simorch::io_detail {
 namespace {
 
-double unix_now_s() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 std::span<const std::byte> bytes_of(const void* data, std::size_t size) {
   return {static_cast<const std::byte*>(data), size};
 }
@@ -100,7 +96,7 @@ void WriterState::start_new_journal() {
 }
 
 void WriterState::start_segment() {
-  const auto encoded = encode_segment_start({segment, unix_now_s()});
+  const auto encoded = encode_segment_start({segment, unix_now()});
   journal.append(RecordType::segment_start, {encoded});
   journal.sync();
   datasets->set_state(run_state::running, done.count());

@@ -18,10 +18,6 @@
 
 namespace simorch::mpi {
 namespace {
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 // Rank 0's BatchWriter behind the dispatcher's writer thread.
 class BatchSink : public ResultSink {
  public:

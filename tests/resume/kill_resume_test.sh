@@ -87,7 +87,17 @@ PY
 }
 
 if [[ "$case_name" != in_use ]]; then
-  "$mpiexec" -n 2 --oversubscribe "$simorch" run study.yaml -o reference.h5 --threads 1 -q ||
+  # Resumes the study to its end (start_job decides on the file or journal) and checks the
+# result against the uninterrupted reference, bit for bit; $1 names the step for failures.
+resume_to_the_end() {
+  start_job
+  wait_job 120
+  [[ "$code" -eq 0 ]] || { tail -5 job.log; fail "$1 exited $code"; }
+  [[ ! -e killed.h5.journal ]] || fail "$1: journal left behind after completion"
+  "$python" "$compare_py" reference.h5 killed.h5 || fail "$1: file differs from the uninterrupted run"
+}
+
+"$mpiexec" -n 2 --oversubscribe "$simorch" run study.yaml -o reference.h5 --threads 1 -q ||
     fail "uninterrupted reference run failed"
 fi
 
@@ -124,11 +134,7 @@ kill9)
   done
   ((kills >= 10)) || fail "only $kills kills"
   # Finish: one resume must complete what the kills left.
-  start_job
-  wait_job 120
-  [[ "$code" -eq 0 ]] || { tail -5 job.log; fail "final resume exited $code"; }
-  [[ ! -e killed.h5.journal ]] || fail "journal left behind after completion"
-  "$python" "$compare_py" reference.h5 killed.h5 || fail "resumed file differs from the uninterrupted run"
+  resume_to_the_end "final resume after the kills"
   echo "tasks done: $(tasks_done) of $num_tasks after $kills kills"
   ;;
 
@@ -190,11 +196,7 @@ between_renames)
   "$simorch" run study.yaml -o killed.h5 -q >plain.out 2>&1 || code=$?
   [[ "$code" -eq 2 && $(wc -l <plain.out) -eq 1 ]] && grep -q -- "--resume to rebuild" plain.out ||
     fail "plain run on a journal alone: exit $code, $(cat plain.out)"
-  start_job  # decides on the journal, as jobs/resumable.sbatch does
-  wait_job 120
-  [[ "$code" -eq 0 ]] || { tail -5 job.log; fail "--resume of the journal alone exited $code"; }
-  [[ ! -e killed.h5.journal ]] || fail "journal left behind after completion"
-  "$python" "$compare_py" reference.h5 killed.h5 || fail "rebuilt file differs from the uninterrupted run"
+  resume_to_the_end "--resume of the journal alone"  # decides on the journal, as jobs/resumable.sbatch does
   echo "between_renames: journal alone rebuilt and completed identically"
   ;;
 
