@@ -8,16 +8,17 @@
 #include <string>
 #include <thread>
 
+#include "simorch/mpi/mpi_error.hpp"
+
 namespace simorch::mpi {
 
 RankCores query_rank_cores() {
   RankCores cores;
   MPI_Comm node = MPI_COMM_NULL;
-  if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) ==
-      MPI_SUCCESS) {
-    MPI_Comm_size(node, &cores.ranks_on_node);
-    MPI_Comm_free(&node);
-  }
+  check_mpi(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node),
+            "MPI_Comm_split_type");
+  check_mpi(MPI_Comm_size(node, &cores.ranks_on_node), "MPI_Comm_size");
+  check_mpi(MPI_Comm_free(&node), "MPI_Comm_free");
   cores.node_cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   cpu_set_t mask;
   CPU_ZERO(&mask);
