@@ -7,7 +7,7 @@
 #include "simorch/error.hpp"
 #include "study_sections.hpp"
 
-namespace simorch::detail {
+namespace simorch::study_detail {
 namespace {
 
 constexpr std::array<std::string_view, 5> controller_names = {"classical_smc", "sta_smc",
@@ -102,4 +102,4 @@ ControllerConfig parse_controller(YamlMap controllers, YamlMap defaults, const s
   return config;
 }
 
-}  // namespace simorch::detail
+}  // namespace simorch::study_detail

@@ -14,7 +14,7 @@
 namespace simorch {
 namespace {
 
-using detail::YamlMap;
+using study_detail::YamlMap;
 
 constexpr std::array<std::string_view, 9> known_sections = {
     "physics",     "physics_uncertainty", "simulation",
@@ -35,7 +35,7 @@ YAML::Node load_yaml(std::string_view yaml_text) {
 void reject_misspelt_sections(const YamlMap& root) {
   for (const std::string& key : root.keys()) {
     for (const std::string_view known : known_sections) {
-      if (detail::is_near_miss(key, known) && !root.contains(known)) {
+      if (study_detail::is_near_miss(key, known) && !root.contains(known)) {
         throw ConfigError(key, "", "unknown section; did you mean '" + std::string(known) + "'?");
       }
     }
@@ -58,7 +58,7 @@ std::string ignored_warning(const std::vector<std::string>& sections,
   return text;
 }
 
-void resolve_task_count(Study& study, const detail::MonteCarloSection& mc) {
+void resolve_task_count(Study& study, const study_detail::MonteCarloSection& mc) {
   if (study.initial_state.kind != InitialStateKind::file) return;
   const std::uint64_t rows = study.initial_state.states.size();
   if (!mc.has_samples) {
@@ -98,16 +98,17 @@ Study parse_study(std::string_view yaml_text, const std::filesystem::path& base_
   study.base_dir = base_dir;
   std::vector<std::string> ignored_keys;
 
-  study.nominal = detail::parse_physics(root.section("physics"), ignored_keys);
-  study.uncertainty = detail::parse_uncertainty(root.section("physics_uncertainty"), ignored_keys);
-  detail::check_worst_case(study.nominal, study.uncertainty);
+  study.nominal = study_detail::parse_physics(root.section("physics"), ignored_keys);
+  study.uncertainty =
+      study_detail::parse_uncertainty(root.section("physics_uncertainty"), ignored_keys);
+  study_detail::check_worst_case(study.nominal, study.uncertainty);
 
-  detail::SimulationSection simulation =
-      detail::parse_simulation(root.section("simulation"), ignored_keys);
+  study_detail::SimulationSection simulation =
+      study_detail::parse_simulation(root.section("simulation"), ignored_keys);
   study.sim = simulation.sim;
 
-  const detail::MonteCarloSection mc =
-      detail::parse_monte_carlo(root.section("monte_carlo"), simulation.nominal_state, base_dir);
+  const study_detail::MonteCarloSection mc = study_detail::parse_monte_carlo(
+      root.section("monte_carlo"), simulation.nominal_state, base_dir);
   study.monte_carlo = mc.config;
   study.initial_state = mc.initial_state;
   // The seed's global_seed seeds a study that gives no monte_carlo.seed of its own.
@@ -119,11 +120,11 @@ Study parse_study(std::string_view yaml_text, const std::filesystem::path& base_
   }
   resolve_task_count(study, mc);
 
-  study.controller =
-      detail::parse_controller(root.section("controllers"), root.section("controller_defaults"),
-                               mc.controller, ignored_keys);
-  detail::parse_output(root.section("output"), study.output, study.sim);
-  study.execution = detail::parse_execution(root.section("execution"));
+  study.controller = study_detail::parse_controller(root.section("controllers"),
+                                                    root.section("controller_defaults"),
+                                                    mc.controller, ignored_keys);
+  study_detail::parse_output(root.section("output"), study.output, study.sim);
+  study.execution = study_detail::parse_execution(root.section("execution"));
   check_controller_builds(study, mc.controller);
 
   std::vector<std::string> ignored_sections;
