@@ -53,52 +53,25 @@ void copy_text(char* out, const char* in, std::size_t capacity) noexcept {
   std::memcpy(out, in, n);
 }
 
-namespace {
-
-// The fields a table row and its in-memory record share by name, copied either way (one
-// list per record; the segment index, the host text and the outcome differ in type).
-template <class To, class From>
-void copy_segment_fields(To& to, const From& from) {
-  to.segment = from.segment;
-  to.start_unix_s = from.start_unix_s;
-  to.end_unix_s = from.end_unix_s;
-  to.wall_s = from.wall_s;
-  to.setup_s = from.setup_s;
-  to.finalize_s = from.finalize_s;
-  to.ranks = from.ranks;
-  to.threads_per_rank = from.threads_per_rank;
-  to.tasks_done = from.tasks_done;
-}
-
-template <class To, class From>
-void copy_rank_fields(To& to, const From& from) {
-  to.rank = from.rank;
-  to.threads = from.threads;
-  to.tasks = from.tasks;
-  to.compute_s = from.compute_s;
-  to.idle_s = from.idle_s;
-  to.comm_s = from.comm_s;
-  to.wall_s = from.wall_s;
-}
-
-}  // namespace
-
 TimingRows to_rows(const SegmentTiming& t) {
   TimingRows out;
   out.segment = SegmentRow{};
-  copy_segment_fields(out.segment, t);
+  segment_fields(out.segment) = segment_fields(t);
   out.segment.outcome = static_cast<std::int32_t>(t.outcome);
   out.ranks.reserve(t.rank_timing.size());
   for (const RankTiming& r : t.rank_timing) {
     RankRow row{};  // zeroed, host padding included (bitwise-identical rows)
     row.segment = t.segment;
-    copy_rank_fields(row, r);
+    rank_fields(row) = rank_fields(r);
     std::memcpy(row.host, r.host.data(), std::min(r.host.size(), host_capacity - 1));
     out.ranks.push_back(row);
   }
   out.threads.reserve(t.thread_timing.size());
   for (const ThreadTiming& th : t.thread_timing) {
-    out.threads.push_back(ThreadRow{t.segment, th.rank, th.thread, th.tasks, th.busy_s});
+    ThreadRow row{};
+    row.segment = t.segment;
+    thread_fields(row) = thread_fields(th);
+    out.threads.push_back(row);
   }
   return out;
 }
@@ -111,7 +84,7 @@ std::vector<SegmentTiming> segments_from_rows(const std::vector<SegmentRow>& seg
   std::map<std::int32_t, std::size_t> position;  // segment index → index in `out`
   for (const SegmentRow& r : segments) {
     SegmentTiming t;
-    copy_segment_fields(t, r);
+    segment_fields(t) = segment_fields(r);
     t.outcome = r.outcome == 0 ? RunOutcome::complete : RunOutcome::interrupted;
     position[t.segment] = out.size();
     out.push_back(std::move(t));
@@ -127,7 +100,7 @@ std::vector<SegmentTiming> segments_from_rows(const std::vector<SegmentRow>& seg
   };
   for (const RankRow& r : ranks) {
     RankTiming timing;
-    copy_rank_fields(timing, r);
+    rank_fields(timing) = rank_fields(r);
     timing.host.assign(r.host, strnlen(r.host, host_capacity));
     segment_of(r.segment, "ranks").rank_timing.push_back(std::move(timing));
   }
