@@ -20,6 +20,7 @@
 #include "command_registry.hpp"
 #include "mpi_command.hpp"
 #include "simorch/error.hpp"
+#include "simorch/io/run_timing.hpp"
 #include "simorch/mpi/collective_failure.hpp"
 #include "simorch/mpi/mpi_session.hpp"
 #include "simorch/mpi/progress.hpp"
@@ -77,10 +78,6 @@ class QuietParse {
  private:
   int saved_fd_ = -1;
 };
-
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 void print_warning(const std::string& warning) {
   fmt::print(stderr, "simorch: warning: {}\n", warning);
@@ -218,7 +215,7 @@ const CommandRegistration run_command(10, [](CLI::App& app) {
   command->preparse_callback([quiet_parse](std::size_t) { quiet_parse->begin(); });
   command->callback([args, quiet_parse] {
     quiet_parse->end();
-    const double start_unix_s = unix_now();
+    const double start_unix_s = simorch::unix_now();
     if (!is_started_by_mpi_launcher()) {
       run_stoppable_command([&] { return run_in_process(*args, start_unix_s); });
     } else {

@@ -133,11 +133,6 @@ void read_attribute_raw(const Object& target, std::string_view name, void* data,
                 [&] { return "read attribute '" + n + "' of " + attr.where(); });
 }
 
-std::uint64_t attribute_size(const Object& target, std::string_view name) {
-  OpenAttribute attr(target, std::string(name));
-  return attr.space().num_elements();
-}
-
 void write_attribute(const Object& target, std::string_view name, std::string_view value) {
   const std::string copy(value);
   const char* ptr = copy.c_str();

@@ -208,23 +208,10 @@ void append_columns(std::string& out, std::string_view group) {
 }  // namespace
 
 std::string element_type_name(ElementType type, std::size_t size) {
-  switch (type) {
-    case ElementType::int8:
-      return "int8";
-    case ElementType::uint8:
-      return "uint8";
-    case ElementType::int32:
-      return "int32";
-    case ElementType::int64:
-      return "int64";
-    case ElementType::uint64:
-      return "uint64";
-    case ElementType::float64:
-      return "float64";
-    case ElementType::text:
-      return fmt::format("string[{}]", size);
-  }
-  return "unknown";
+  static constexpr std::string_view names[] = {"int8",  "uint8",  "int32",
+                                               "int64", "uint64", "float64"};
+  return type == ElementType::text ? fmt::format("string[{}]", size)
+                                   : std::string(names[static_cast<std::size_t>(type)]);
 }
 
 std::span<const ColumnSpec> batch_columns() noexcept {

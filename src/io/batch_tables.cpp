@@ -9,40 +9,18 @@
 namespace simorch::io_detail {
 
 h5::Datatype element_h5_type(ElementType type, std::size_t size) {
-  switch (type) {
-    case ElementType::int8:
-      return h5::native_type<std::int8_t>();
-    case ElementType::uint8:
-      return h5::native_type<std::uint8_t>();
-    case ElementType::int32:
-      return h5::native_type<std::int32_t>();
-    case ElementType::int64:
-      return h5::native_type<std::int64_t>();
-    case ElementType::uint64:
-      return h5::native_type<std::uint64_t>();
-    case ElementType::float64:
-      return h5::native_type<double>();
-    case ElementType::text:
-      return h5::fixed_string_type(size);
-  }
-  throw Error("element_h5_type: unknown element type");
+  if (type == ElementType::text) return h5::fixed_string_type(size);
+  // Indexed by ElementType (text handled above).
+  using Make = h5::Datatype (*)();
+  static constexpr Make make[] = {&h5::native_type<std::int8_t>,   &h5::native_type<std::uint8_t>,
+                                  &h5::native_type<std::int32_t>,  &h5::native_type<std::int64_t>,
+                                  &h5::native_type<std::uint64_t>, &h5::native_type<double>};
+  return make[static_cast<std::size_t>(type)]();
 }
 
 std::size_t element_size(ElementType type, std::size_t size) noexcept {
-  switch (type) {
-    case ElementType::int8:
-    case ElementType::uint8:
-      return 1;
-    case ElementType::int32:
-      return 4;
-    case ElementType::int64:
-    case ElementType::uint64:
-    case ElementType::float64:
-      return 8;
-    case ElementType::text:
-      return size;
-  }
-  return 0;
+  static constexpr std::size_t bytes[] = {1, 1, 4, 8, 8, 8};  // indexed by ElementType
+  return type == ElementType::text ? size : bytes[static_cast<std::size_t>(type)];
 }
 
 h5::Datatype table_type(const TableSpec& table) {
@@ -77,30 +55,24 @@ void copy_text(char* out, const char* in, std::size_t capacity) noexcept {
 
 TimingRows to_rows(const SegmentTiming& t) {
   TimingRows out;
-  out.segment = SegmentRow{t.segment,    t.start_unix_s,
-                           t.end_unix_s, t.wall_s,
-                           t.setup_s,    t.finalize_s,
-                           t.ranks,      t.threads_per_rank,
-                           t.tasks_done, static_cast<std::int32_t>(t.outcome),
-                           {}};
+  out.segment = SegmentRow{};
+  segment_fields(out.segment) = segment_fields(t);
+  out.segment.outcome = static_cast<std::int32_t>(t.outcome);
   std::memcpy(out.segment.kernel, t.kernel.data(), std::min(t.kernel.size(), kernel_capacity - 1));
   out.ranks.reserve(t.rank_timing.size());
   for (const RankTiming& r : t.rank_timing) {
     RankRow row{};  // zeroed, host padding included (bitwise-identical rows)
     row.segment = t.segment;
-    row.rank = r.rank;
+    rank_fields(row) = rank_fields(r);
     std::memcpy(row.host, r.host.data(), std::min(r.host.size(), host_capacity - 1));
-    row.threads = r.threads;
-    row.tasks = r.tasks;
-    row.compute_s = r.compute_s;
-    row.idle_s = r.idle_s;
-    row.comm_s = r.comm_s;
-    row.wall_s = r.wall_s;
     out.ranks.push_back(row);
   }
   out.threads.reserve(t.thread_timing.size());
   for (const ThreadTiming& th : t.thread_timing) {
-    out.threads.push_back(ThreadRow{t.segment, th.rank, th.thread, th.tasks, th.busy_s});
+    ThreadRow row{};
+    row.segment = t.segment;
+    thread_fields(row) = thread_fields(th);
+    out.threads.push_back(row);
   }
   return out;
 }
@@ -113,15 +85,7 @@ std::vector<SegmentTiming> segments_from_rows(const std::vector<SegmentRow>& seg
   std::map<std::int32_t, std::size_t> position;  // segment index → index in `out`
   for (const SegmentRow& r : segments) {
     SegmentTiming t;
-    t.segment = r.segment;
-    t.start_unix_s = r.start_unix_s;
-    t.end_unix_s = r.end_unix_s;
-    t.wall_s = r.wall_s;
-    t.setup_s = r.setup_s;
-    t.finalize_s = r.finalize_s;
-    t.ranks = r.ranks;
-    t.threads_per_rank = r.threads_per_rank;
-    t.tasks_done = r.tasks_done;
+    segment_fields(t) = segment_fields(r);
     t.outcome = r.outcome == 0 ? RunOutcome::complete : RunOutcome::interrupted;
     t.kernel = std::string(r.kernel, strnlen(r.kernel, kernel_capacity));
     position[t.segment] = out.size();
@@ -137,9 +101,10 @@ std::vector<SegmentTiming> segments_from_rows(const std::vector<SegmentRow>& seg
     return out[it->second];
   };
   for (const RankRow& r : ranks) {
-    segment_of(r.segment, "ranks")
-        .rank_timing.push_back({r.rank, std::string(r.host, strnlen(r.host, host_capacity)),
-                                r.threads, r.tasks, r.compute_s, r.idle_s, r.comm_s, r.wall_s});
+    RankTiming timing;
+    rank_fields(timing) = rank_fields(r);
+    timing.host.assign(r.host, strnlen(r.host, host_capacity));
+    segment_of(r.segment, "ranks").rank_timing.push_back(std::move(timing));
   }
   for (const ThreadRow& th : threads) {
     segment_of(th.segment, "threads")

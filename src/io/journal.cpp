@@ -39,6 +39,21 @@ class ByteWriter {
   }
   std::vector<std::byte> take() { return std::move(out_); }
 
+  // The field visitor of the *_fields functions below: one field list per record, for
+  // encoding and decoding alike.
+  template <class T>
+  void operator()(const T& value) {
+    put(value);
+  }
+  void operator()(const std::string& s) { put_string(s); }
+  template <class T, class Fields>
+  void sequence(const std::vector<T>& items, Fields&& fields) {
+    put(static_cast<std::uint64_t>(items.size()));
+    for (const T& item : items) {
+      fields(item);
+    }
+  }
+
  private:
   // Not inlined: inlined into put<T>() of a vector that grows from empty, GCC 12 reports
   // false -Wstringop-overflow / -Warray-bounds in libstdc++'s reallocation (seen under
@@ -75,6 +90,22 @@ class ByteReader {
   }
   std::size_t remaining() const noexcept { return data_.size() - pos_; }
 
+  template <class T>
+  void operator()(T& value) {
+    value = get<T>();
+  }
+  void operator()(std::string& s) { s = get_string(); }
+  template <class T, class Fields>
+  void sequence(std::vector<T>& items, Fields&& fields) {
+    // One by one: a corrupt count ends at "payload too short", not in a huge allocation.
+    const auto count = get<std::uint64_t>();
+    for (std::uint64_t i = 0; i < count; ++i) {
+      T item{};
+      fields(item);
+      items.push_back(std::move(item));
+    }
+  }
+
  private:
   std::span<const std::byte> data_;
   std::size_t pos_ = 0;
@@ -82,16 +113,52 @@ class ByteReader {
 
 }  // namespace
 
+// Field lists of the records; `Record` is const when encoding.
+template <class Io, class Record>
+void header_fields(Io& io, Record& h) {
+  io(h.version);
+  io(h.summary_size);
+  io(h.n_tasks);
+  io(h.num_samples);
+  io(h.study_hash);
+  io(h.created);
+  io(h.study_text);
+  io(h.study_canonical);
+}
+
+template <class Io, class Record>
+void timing_fields(Io& io, Record& t) {
+  io(t.segment);
+  io(t.start_unix_s);
+  io(t.end_unix_s);
+  io(t.wall_s);
+  io(t.setup_s);
+  io(t.finalize_s);
+  io(t.ranks);
+  io(t.threads_per_rank);
+  io(t.tasks_done);
+  io(t.outcome);  // RunOutcome: int32
+  io.sequence(t.rank_timing, [&](auto& r) {
+    io(r.rank);
+    io(r.host);
+    io(r.threads);
+    io(r.tasks);
+    io(r.compute_s);
+    io(r.idle_s);
+    io(r.comm_s);
+    io(r.wall_s);
+  });
+  io.sequence(t.thread_timing, [&](auto& th) {
+    io(th.rank);
+    io(th.thread);
+    io(th.tasks);
+    io(th.busy_s);
+  });
+}
+
 std::vector<std::byte> encode_header(const JournalHeader& header) {
   ByteWriter w;
-  w.put(header.version);
-  w.put(header.summary_size);
-  w.put(header.n_tasks);
-  w.put(header.num_samples);
-  w.put_string(header.study_hash);
-  w.put_string(header.created);
-  w.put_string(header.study_text);
-  w.put_string(header.study_canonical);
+  header_fields(w, header);
   return w.take();
 }
 
@@ -100,16 +167,13 @@ JournalHeader decode_header(std::span<const std::byte> payload) {
   JournalHeader h;
   h.version = r.get<std::uint32_t>();
   h.summary_size = r.get<std::uint32_t>();
+  // Checked before the rest: a journal of another build may lay the rest out differently.
   if (h.version != journal_version || h.summary_size != sizeof(TaskSummary)) {
     throw JournalFormatError{"journal version " + std::to_string(h.version) + " / record size " +
                              std::to_string(h.summary_size) + " not written by this simorch"};
   }
-  h.n_tasks = r.get<std::uint64_t>();
-  h.num_samples = r.get<std::int64_t>();
-  h.study_hash = r.get_string();
-  h.created = r.get_string();
-  h.study_text = r.get_string();
-  h.study_canonical = r.get_string();
+  ByteReader all(payload);
+  header_fields(all, h);
   return h;
 }
 
@@ -174,75 +238,18 @@ SegmentStart segment_start_here(std::int32_t segment, double unix_s) {
 }
 
 std::vector<std::byte> encode_timing(const SegmentTiming& t) {
+  static_assert(sizeof(RunOutcome) == sizeof(std::int32_t));
   ByteWriter w;
-  w.put(t.segment);
-  w.put(t.start_unix_s);
-  w.put(t.end_unix_s);
-  w.put(t.wall_s);
-  w.put(t.setup_s);
-  w.put(t.finalize_s);
-  w.put(t.ranks);
-  w.put(t.threads_per_rank);
-  w.put(t.tasks_done);
-  w.put(static_cast<std::int32_t>(t.outcome));
-  w.put(static_cast<std::uint64_t>(t.rank_timing.size()));
-  for (const auto& r : t.rank_timing) {
-    w.put(r.rank);
-    w.put_string(r.host);
-    w.put(r.threads);
-    w.put(r.tasks);
-    w.put(r.compute_s);
-    w.put(r.idle_s);
-    w.put(r.comm_s);
-    w.put(r.wall_s);
-  }
-  w.put(static_cast<std::uint64_t>(t.thread_timing.size()));
-  for (const auto& th : t.thread_timing) {
-    w.put(th.rank);
-    w.put(th.thread);
-    w.put(th.tasks);
-    w.put(th.busy_s);
-  }
-  w.put_string(t.kernel);
+  timing_fields(w, t);
+  w(t.kernel);
   return w.take();
 }
 
 SegmentTiming decode_timing(std::span<const std::byte> payload) {
   ByteReader r(payload);
   SegmentTiming t;
-  t.segment = r.get<std::int32_t>();
-  t.start_unix_s = r.get<double>();
-  t.end_unix_s = r.get<double>();
-  t.wall_s = r.get<double>();
-  t.setup_s = r.get<double>();
-  t.finalize_s = r.get<double>();
-  t.ranks = r.get<std::int32_t>();
-  t.threads_per_rank = r.get<std::int32_t>();
-  t.tasks_done = r.get<std::uint64_t>();
-  t.outcome = static_cast<RunOutcome>(r.get<std::int32_t>());
-  const auto num_ranks = r.get<std::uint64_t>();
-  for (std::uint64_t i = 0; i < num_ranks; ++i) {
-    RankTiming rt;
-    rt.rank = r.get<std::int32_t>();
-    rt.host = r.get_string();
-    rt.threads = r.get<std::int32_t>();
-    rt.tasks = r.get<std::uint64_t>();
-    rt.compute_s = r.get<double>();
-    rt.idle_s = r.get<double>();
-    rt.comm_s = r.get<double>();
-    rt.wall_s = r.get<double>();
-    t.rank_timing.push_back(std::move(rt));
-  }
-  const auto num_threads = r.get<std::uint64_t>();
-  for (std::uint64_t i = 0; i < num_threads; ++i) {
-    ThreadTiming th;
-    th.rank = r.get<std::int32_t>();
-    th.thread = r.get<std::int32_t>();
-    th.tasks = r.get<std::uint64_t>();
-    th.busy_s = r.get<double>();
-    t.thread_timing.push_back(th);
-  }
-  if (r.remaining() > 0) t.kernel = r.get_string();  // journals of earlier versions end here
+  timing_fields(r, t);
+  if (r.remaining() > 0) r(t.kernel);  // journals of earlier versions end here
   return t;
 }
 
@@ -440,7 +447,6 @@ bool JournalReader::next(JournalRecord& record) {
     return false;
   }
   record.type = static_cast<RecordType>(type);
-  record.offset = valid_end_;
   valid_end_ += head_size + length + sizeof stored;
   is_done_ = false;
   return true;

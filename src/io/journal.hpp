@@ -122,7 +122,6 @@ class JournalWriter {
 struct JournalRecord {
   RecordType type = RecordType::header;
   std::vector<std::byte> payload;
-  std::uint64_t offset = 0;  ///< byte offset of the record in the file
 };
 
 /// Reads records in order, verifying each CRC.

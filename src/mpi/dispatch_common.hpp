@@ -15,7 +15,7 @@ using simorch::detail::Clock;
 using simorch::detail::LocalRunner;
 using simorch::detail::RankAccount;
 using simorch::detail::seconds_since;
-using simorch::detail::unix_now;
+using simorch::unix_now;
 
 /// Collective: gathers every rank's timing row (`mine`) and pool-thread rows into
 /// `outcome` on rank 0 (plain structs as bytes).

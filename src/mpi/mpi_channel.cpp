@@ -154,10 +154,4 @@ std::vector<std::byte> MpiChannel::gather_bytes(const std::vector<std::byte>& mi
   return all;
 }
 
-int MpiChannel::broadcast_int(int value) {
-  CommTimer timer(comm_s_);
-  boost::mpi::broadcast(world_, value, 0);
-  return value;
-}
-
 }  // namespace simorch::mpi::detail

@@ -58,8 +58,6 @@ class MpiChannel {
   std::vector<RankReport> gather_reports(const RankReport& mine);
   /// Gathers a variable number of trivially copyable records to rank 0.
   std::vector<std::byte> gather_bytes(const std::vector<std::byte>& mine);
-  /// Broadcasts rank 0's value of an int.
-  int broadcast_int(int value);
 
  private:
   struct PendingSend {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "simorch/error.hpp"
+#include "simorch/mpi/mpi_error.hpp"
 
 namespace simorch::mpi {
 namespace {
@@ -28,6 +29,16 @@ const char* level_name(int level) {
 }
 }  // namespace
 
+void check_mpi(int code, const char* call) {
+  if (code == MPI_SUCCESS) return;
+  char text[MPI_MAX_ERROR_STRING] = {};
+  int length = 0;
+  if (MPI_Error_string(code, text, &length) != MPI_SUCCESS) length = 0;
+  throw MpiError(call, code,
+                 length > 0 ? std::string(text, static_cast<std::size_t>(length))
+                            : std::string("unknown error"));
+}
+
 struct MpiSession::Impl {
   // Null when MPI was initialised by someone else (then they finalise it).
   std::unique_ptr<boost::mpi::environment> environment;
@@ -35,7 +46,7 @@ struct MpiSession::Impl {
 
 MpiSession::MpiSession() : impl_(std::make_unique<Impl>()) {
   int is_initialized = 0;
-  MPI_Initialized(&is_initialized);
+  check_mpi(MPI_Initialized(&is_initialized), "MPI_Initialized");
   if (!is_initialized) {
     // abort_on_exception=false: a ConfigError unwinding through here must become exit
     // code 2 on every rank, not an MPI_Abort.
@@ -43,14 +54,14 @@ MpiSession::MpiSession() : impl_(std::make_unique<Impl>()) {
                                                                    /*abort_on_exception=*/false);
   }
   int provided = MPI_THREAD_SINGLE;
-  MPI_Query_thread(&provided);
+  check_mpi(MPI_Query_thread(&provided), "MPI_Query_thread");
   if (provided < MPI_THREAD_FUNNELED) {
     throw Error(std::string("MPI provides only ") + level_name(provided) +
                 "; simorch needs MPI_THREAD_FUNNELED (its pool threads run beside the "
                 "thread that calls MPI). Use an MPI library built with thread support.");
   }
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
-  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  check_mpi(MPI_Comm_rank(MPI_COMM_WORLD, &rank_), "MPI_Comm_rank");
+  check_mpi(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
 }
 
 MpiSession::~MpiSession() = default;
@@ -68,7 +79,7 @@ std::string processor_name() {
 }
 
 void abort_all_ranks(int exit_code) noexcept {
-  MPI_Abort(MPI_COMM_WORLD, exit_code);
+  (void)MPI_Abort(MPI_COMM_WORLD, exit_code);  // nothing to report to: the job ends either way
   std::_Exit(exit_code);  // MPI_Abort does not return; this keeps [[noreturn]] honest
 }
 

@@ -16,7 +16,7 @@ RunReport run_study(const Study& study, const RunOptions& options) {
   boost::mpi::communicator world;
   const bool is_root = world.rank() == 0;
   const double start_unix_s =
-      options.command_start_unix_s > 0 ? options.command_start_unix_s : simorch::detail::unix_now();
+      options.command_start_unix_s > 0 ? options.command_start_unix_s : simorch::unix_now();
   StopSignalScope signals;  // a signal during setup still ends in an orderly stop
 
   RunReport report;
@@ -65,7 +65,7 @@ RunReport run_study(const Study& study, const RunOptions& options) {
   });
   std::optional<simorch::detail::BatchSink> sink;
   if (is_root) sink.emplace(*writer);
-  const double setup_s = simorch::detail::unix_now() - start_unix_s;
+  const double setup_s = simorch::unix_now() - start_unix_s;
 
   report.dispatch = run_dispatch(pending, is_root ? &*sink : nullptr, task, dispatch);
   report.exit_code = report.dispatch.exit_code;

@@ -24,7 +24,7 @@ bool is_started_by_mpi_launcher() noexcept {
 
 RunReport run_study_in_process(const Study& study, const RunOptions& options) {
   const double start_unix_s =
-      options.command_start_unix_s > 0 ? options.command_start_unix_s : detail::unix_now();
+      options.command_start_unix_s > 0 ? options.command_start_unix_s : unix_now();
   std::optional<StopSignalScope> signals;  // from the start: a signal in setup stops in order
   if (options.is_catching_signals) signals.emplace();
 
@@ -53,7 +53,7 @@ RunReport run_study_in_process(const Study& study, const RunOptions& options) {
   const std::vector<TaskRange> pending = writer->pending();
   report.done_before = writer->num_done();
   detail::BatchSink sink(*writer);
-  const double setup_s = detail::unix_now() - start_unix_s;
+  const double setup_s = unix_now() - start_unix_s;
 
   detail::NoRemoteWorkers no_workers;
   report.dispatch =

@@ -12,17 +12,10 @@
 
 namespace simorch::detail {
 
+// The writer owns the create / resume / force policy (docs/resume.md); the runner only
+// makes the output's folder, as `-o new/dir/out.h5` promises.
 std::unique_ptr<BatchWriter> open_output(const std::filesystem::path& path, const Study& study,
                                          OpenMode mode) {
-  if (mode == OpenMode::create && std::filesystem::exists(path)) {
-    throw IoError(path.string(), "create",
-                  "the file exists; pass --force to overwrite it or --resume to finish it",
-                  /*is_bad_input=*/true);
-  }
-  if (mode == OpenMode::resume && !std::filesystem::exists(path)) {
-    throw IoError(path.string(), "resume", "no such file; run without --resume to start it",
-                  /*is_bad_input=*/true);
-  }
   if (const auto folder = path.parent_path(); !folder.empty()) {
     std::error_code error;
     std::filesystem::create_directories(folder, error);

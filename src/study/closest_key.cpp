@@ -4,7 +4,7 @@
 #include <numeric>
 #include <vector>
 
-namespace simorch::detail {
+namespace simorch::study_detail {
 
 std::size_t levenshtein(std::string_view a, std::string_view b) {
   // One row of the dynamic-programming table is enough for the distance alone.
@@ -53,4 +53,4 @@ std::string join_keys(std::span<const std::string_view> candidates) {
   return text;
 }
 
-}  // namespace simorch::detail
+}  // namespace simorch::study_detail

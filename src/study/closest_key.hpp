@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace simorch::detail {
+namespace simorch::study_detail {
 
 /// Edit distance (insertions, deletions, substitutions) between two keys.
 std::size_t levenshtein(std::string_view a, std::string_view b);
@@ -20,4 +20,4 @@ bool is_near_miss(std::string_view key, std::string_view known);
 /// "a, b, c": the candidates for an "allowed" message.
 std::string join_keys(std::span<const std::string_view> candidates);
 
-}  // namespace simorch::detail
+}  // namespace simorch::study_detail

@@ -6,7 +6,7 @@
 #include "simorch/error.hpp"
 #include "study_sections.hpp"
 
-namespace simorch::detail {
+namespace simorch::study_detail {
 namespace {
 
 constexpr const char* operation = "reading monte_carlo.initial_state.file";
@@ -97,4 +97,4 @@ std::vector<State> read_initial_states_csv(const std::filesystem::path& file) {
   return states;
 }
 
-}  // namespace simorch::detail
+}  // namespace simorch::study_detail

@@ -5,7 +5,7 @@
 #include "simorch/h5/matrix.hpp"
 #include "study_sections.hpp"
 
-namespace simorch::detail {
+namespace simorch::study_detail {
 
 std::vector<State> read_initial_states_h5(const std::filesystem::path& file,
                                           const std::string& dataset) {
@@ -36,4 +36,4 @@ std::vector<State> read_initial_states_h5(const std::filesystem::path& file,
   return states;
 }
 
-}  // namespace simorch::detail
+}  // namespace simorch::study_detail

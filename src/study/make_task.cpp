@@ -22,14 +22,16 @@ State draw_initial_state(const Study& study, std::uint64_t id) {
       state = spec.states[id];
       break;
     case InitialStateKind::uniform: {
-      detail::PhiloxStream stream(study.monte_carlo.seed, id, detail::StreamPurpose::initial_state);
+      study_detail::PhiloxStream stream(study.monte_carlo.seed, id,
+                                        study_detail::StreamPurpose::initial_state);
       for (Eigen::Index i = 0; i < 6; ++i) {
         state(i) += spec.spread[static_cast<std::size_t>(i)] * (2.0 * stream.next_uniform() - 1.0);
       }
       break;
     }
     case InitialStateKind::normal: {
-      detail::PhiloxStream stream(study.monte_carlo.seed, id, detail::StreamPurpose::initial_state);
+      study_detail::PhiloxStream stream(study.monte_carlo.seed, id,
+                                        study_detail::StreamPurpose::initial_state);
       for (Eigen::Index i = 0; i < 6; i += 2) {
         double z0 = 0.0;
         double z1 = 0.0;
@@ -46,7 +48,8 @@ State draw_initial_state(const Study& study, std::uint64_t id) {
 DipParams draw_params(const Study& study, std::uint64_t id) {
   DipParams params = study.nominal;
   if (!study.uncertainty.is_active()) return params;
-  detail::PhiloxStream stream(study.monte_carlo.seed, id, detail::StreamPurpose::parameters);
+  study_detail::PhiloxStream stream(study.monte_carlo.seed, id,
+                                    study_detail::StreamPurpose::parameters);
   // One draw per parameter whether or not it varies, so that making one parameter
   // uncertain does not change the draws of the others.
   for (std::size_t i = 0; i < DipParams::count; ++i) {

@@ -7,7 +7,7 @@
 #include "simorch/error.hpp"
 #include "study_sections.hpp"
 
-namespace simorch::detail {
+namespace simorch::study_detail {
 namespace {
 
 // In ControllerKind order.
@@ -164,4 +164,4 @@ ControllerConfig parse_controller(YamlMap controllers, YamlMap defaults, const s
   return config;
 }
 
-}  // namespace simorch::detail
+}  // namespace simorch::study_detail

@@ -6,7 +6,7 @@
 #include "simorch/error.hpp"
 #include "study_sections.hpp"
 
-namespace simorch::detail {
+namespace simorch::study_detail {
 namespace {
 
 constexpr std::array<std::string_view, 6> monte_carlo_keys = {
@@ -203,4 +203,4 @@ MonteCarloSection parse_monte_carlo(YamlMap section, const State& nominal_state,
   return result;
 }
 
-}  // namespace simorch::detail
+}  // namespace simorch::study_detail

@@ -3,7 +3,7 @@
 #include "simorch/error.hpp"
 #include "study_sections.hpp"
 
-namespace simorch::detail {
+namespace simorch::study_detail {
 
 DipParams parse_physics(YamlMap physics, std::vector<std::string>& ignored) {
   DipParams params;
@@ -82,4 +82,4 @@ void check_worst_case(const DipParams& nominal, const ParameterUncertainty& unce
   simorch::validate(mixed, "physics_uncertainty (longest com on shortest link)");
 }
 
-}  // namespace simorch::detail
+}  // namespace simorch::study_detail

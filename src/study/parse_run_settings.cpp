@@ -6,7 +6,7 @@
 #include "simorch/error.hpp"
 #include "study_sections.hpp"
 
-namespace simorch::detail {
+namespace simorch::study_detail {
 namespace {
 
 constexpr std::array<std::string_view, 2> output_keys = {"path", "save_every"};
@@ -66,4 +66,4 @@ ExecutionConfig parse_execution(YamlMap section) {
   return execution;
 }
 
-}  // namespace simorch::detail
+}  // namespace simorch::study_detail

@@ -7,7 +7,7 @@
 #include "simorch/error.hpp"
 #include "study_sections.hpp"
 
-namespace simorch::detail {
+namespace simorch::study_detail {
 namespace {
 
 constexpr std::array<std::string_view, 11> simulation_keys = {
@@ -120,4 +120,4 @@ SimulationSection parse_simulation(YamlMap section, std::vector<std::string>& ig
   return result;
 }
 
-}  // namespace simorch::detail
+}  // namespace simorch::study_detail

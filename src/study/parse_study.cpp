@@ -14,7 +14,7 @@
 namespace simorch {
 namespace {
 
-using detail::YamlMap;
+using study_detail::YamlMap;
 
 constexpr std::array<std::string_view, 11> known_sections = {"physics",
                                                              "physics_uncertainty",
@@ -42,7 +42,7 @@ YAML::Node load_yaml(std::string_view yaml_text) {
 void reject_misspelt_sections(const YamlMap& root) {
   for (const std::string& key : root.keys()) {
     for (const std::string_view known : known_sections) {
-      if (detail::is_near_miss(key, known) && !root.contains(known)) {
+      if (study_detail::is_near_miss(key, known) && !root.contains(known)) {
         throw ConfigError(key, "", "unknown section; did you mean '" + std::string(known) + "'?");
       }
     }
@@ -96,7 +96,7 @@ void check_stop_reachable(const Study& study) {
   }
 }
 
-void resolve_task_count(Study& study, const detail::MonteCarloSection& mc) {
+void resolve_task_count(Study& study, const study_detail::MonteCarloSection& mc) {
   if (study.initial_state.kind != InitialStateKind::file) return;
   const std::uint64_t rows = study.initial_state.states.size();
   if (!mc.has_samples) {
@@ -123,7 +123,7 @@ void check_controller_builds(const Study& study, const std::string& name) {
 
 }  // namespace
 
-namespace detail {
+namespace study_detail {
 
 YAML::Node load_study_document(std::string_view yaml_text) {
   YAML::Node document = load_yaml(yaml_text);
@@ -141,16 +141,17 @@ Study parse_study_document(const YAML::Node& document, const std::filesystem::pa
   Study study;
   study.base_dir = base_dir;
 
-  study.nominal = detail::parse_physics(root.section("physics"), ignored_keys);
-  study.uncertainty = detail::parse_uncertainty(root.section("physics_uncertainty"), ignored_keys);
-  detail::check_worst_case(study.nominal, study.uncertainty);
+  study.nominal = study_detail::parse_physics(root.section("physics"), ignored_keys);
+  study.uncertainty =
+      study_detail::parse_uncertainty(root.section("physics_uncertainty"), ignored_keys);
+  study_detail::check_worst_case(study.nominal, study.uncertainty);
 
-  detail::SimulationSection simulation =
-      detail::parse_simulation(root.section("simulation"), ignored_keys);
+  study_detail::SimulationSection simulation =
+      study_detail::parse_simulation(root.section("simulation"), ignored_keys);
   study.sim = simulation.sim;
 
-  const detail::MonteCarloSection mc =
-      detail::parse_monte_carlo(root.section("monte_carlo"), simulation.nominal_state, base_dir);
+  const study_detail::MonteCarloSection mc = study_detail::parse_monte_carlo(
+      root.section("monte_carlo"), simulation.nominal_state, base_dir);
   study.monte_carlo = mc.config;
   study.initial_state = mc.initial_state;
   // The seed's global_seed seeds a study that gives no monte_carlo.seed of its own.
@@ -163,13 +164,13 @@ Study parse_study_document(const YAML::Node& document, const std::filesystem::pa
   resolve_task_count(study, mc);
   check_stop_reachable(study);
 
-  study.controller =
-      detail::parse_controller(root.section("controllers"), root.section("controller_defaults"),
-                               mc.controller, ignored_keys);
+  study.controller = study_detail::parse_controller(root.section("controllers"),
+                                                    root.section("controller_defaults"),
+                                                    mc.controller, ignored_keys);
   // Swing-up links turn over: bounds, metrics and success read the angle from upright.
   study.sim.wraps_angles = study.controller.kind == ControllerKind::swing_up_smc;
-  detail::parse_output(root.section("output"), study.output, study.sim);
-  study.execution = detail::parse_execution(root.section("execution"));
+  study_detail::parse_output(root.section("output"), study.output, study.sim);
+  study.execution = study_detail::parse_execution(root.section("execution"));
   check_controller_builds(study, mc.controller);
 
   std::vector<std::string> ignored_sections;
@@ -185,10 +186,10 @@ Study parse_study_document(const YAML::Node& document, const std::filesystem::pa
   return study;
 }
 
-}  // namespace detail
+}  // namespace study_detail
 
 Study parse_study(std::string_view yaml_text, const std::filesystem::path& base_dir) {
-  const YAML::Node document = detail::load_study_document(yaml_text);
+  const YAML::Node document = study_detail::load_study_document(yaml_text);
   // Cases and grids multiply the study into variants (StudyPlan); a runner that reads a
   // single Study must not drop them silently.
   for (const char* section : {"cases", "grid"}) {
@@ -198,7 +199,7 @@ Study parse_study(std::string_view yaml_text, const std::filesystem::path& base_
     }
   }
   std::vector<std::string> ignored_keys;
-  Study study = detail::parse_study_document(document, base_dir, ignored_keys);
+  Study study = study_detail::parse_study_document(document, base_dir, ignored_keys);
   if (study.monte_carlo.stop.is_active()) {
     throw ConfigError(
         "monte_carlo.stop", "",

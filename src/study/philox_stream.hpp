@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <numbers>
 
-namespace simorch::detail {
+namespace simorch::study_detail {
 
 /// What a stream of task i draws; each purpose has its own counter space, so changing
 /// the initial-state distribution leaves the sampled parameters of every task unchanged.
@@ -50,4 +50,4 @@ class PhiloxStream {
   std::size_t used_ = 4;
 };
 
-}  // namespace simorch::detail
+}  // namespace simorch::study_detail

@@ -17,7 +17,7 @@
 namespace simorch {
 namespace {
 
-using detail::describe;
+using study_detail::describe;
 
 // Keys that must be the same for every case and grid point: the sample layout and the
 // common random numbers depend on them, and the runner settings are not part of a case.
@@ -151,7 +151,7 @@ void set_scalar(YAML::Node document, const std::vector<PathStep>& steps, const s
 
 std::vector<double> axis_values(const YAML::Node& node, const std::string& key_path) {
   if (node.IsSequence()) {
-    std::vector<double> values = detail::to_numbers(node, key_path);
+    std::vector<double> values = study_detail::to_numbers(node, key_path);
     if (values.empty()) throw ConfigError(key_path, "[]", "an axis needs at least one value");
     return values;
   }
@@ -159,7 +159,7 @@ std::vector<double> axis_values(const YAML::Node& node, const std::string& key_p
     throw ConfigError(key_path, describe(node),
                       "a list of values or {from, to, points, spacing: linear|log}");
   }
-  detail::YamlMap map(node, key_path);
+  study_detail::YamlMap map(node, key_path);
   constexpr std::array<std::string_view, 4> keys = {"from", "to", "points", "spacing"};
   map.reject_unknown(keys);
   const auto from = map.number("from");
@@ -251,13 +251,13 @@ std::vector<CaseInput> parse_cases(const YAML::Node& cases) {
 }  // namespace
 
 StudyPlan StudyPlan::parse(std::string_view yaml_text, const std::filesystem::path& base_dir) {
-  const YAML::Node document = detail::load_study_document(yaml_text);
+  const YAML::Node document = study_detail::load_study_document(yaml_text);
   YAML::Node base_document = YAML::Clone(document);
   base_document.remove("cases");
   base_document.remove("grid");
   std::vector<std::string> base_ignored;
   StudyPlan plan;
-  plan.base_ = detail::parse_study_document(base_document, base_dir, base_ignored);
+  plan.base_ = study_detail::parse_study_document(base_document, base_dir, base_ignored);
   plan.base_.text = std::string(yaml_text);
   const Study& base = plan.base_;
 
@@ -301,7 +301,7 @@ StudyPlan StudyPlan::parse(std::string_view yaml_text, const std::filesystem::pa
       std::vector<std::string> ignored;
       Study variant = [&] {
         try {
-          return detail::parse_study_document(variant_document, base_dir, ignored);
+          return study_detail::parse_study_document(variant_document, base_dir, ignored);
         } catch (const ConfigError& e) {
           throw ConfigError(where(e.key_path()), e.value(), e.allowed());
         }

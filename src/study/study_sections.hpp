@@ -11,7 +11,7 @@
 #include "simorch/study/study.hpp"
 #include "yaml_map.hpp"
 
-namespace simorch::detail {
+namespace simorch::study_detail {
 
 /// physics: the nominal parameters (defaults: DipParams), validated.
 DipParams parse_physics(YamlMap physics, std::vector<std::string>& ignored);
@@ -61,4 +61,4 @@ std::vector<State> read_initial_states_csv(const std::filesystem::path& file);
 std::vector<State> read_initial_states_h5(const std::filesystem::path& file,
                                           const std::string& dataset);
 
-}  // namespace simorch::detail
+}  // namespace simorch::study_detail

@@ -7,7 +7,7 @@
 #include "closest_key.hpp"
 #include "simorch/error.hpp"
 
-namespace simorch::detail {
+namespace simorch::study_detail {
 namespace {
 
 constexpr std::size_t max_described_chars = 80;
@@ -196,4 +196,4 @@ void YamlMap::collect_unread(std::span<const std::string_view> valid,
   }
 }
 
-}  // namespace simorch::detail
+}  // namespace simorch::study_detail

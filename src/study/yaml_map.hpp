@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace simorch::detail {
+namespace simorch::study_detail {
 
 /// One-line rendering of a YAML value for error messages (flow style, shortened).
 std::string describe(const YAML::Node& node);
@@ -67,4 +67,4 @@ class YamlMap {
   std::string path_;
 };
 
-}  // namespace simorch::detail
+}  // namespace simorch::study_detail

@@ -4,6 +4,7 @@
 #include "simorch/mpi/study_runner.hpp"
 
 #include <gtest/gtest.h>
+#include <mpi.h>
 #include <unistd.h>
 
 #include <bit>
@@ -17,6 +18,7 @@
 
 #include "simorch/io/batch_reader.hpp"
 #include "simorch/mpi/collective_failure.hpp"
+#include "simorch/mpi/mpi_error.hpp"
 #include "simorch/mpi/study_broadcast.hpp"
 #include "simorch/sim/batch_kernel.hpp"
 #include "simorch/study/make_task.hpp"
@@ -297,6 +299,24 @@ TEST(StudyBroadcast, a_missing_or_invalid_study_fails_on_every_rank_with_exit_co
   } catch (const CollectiveFailure& e) {
     EXPECT_EQ(e.exit_code(), exit_code::bad_input);
     EXPECT_NE(std::string(e.what()).find("monte_carlo.samples"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace simorch::mpi
+
+namespace simorch::mpi {
+namespace {
+
+TEST(MpiError, a_failed_raw_call_throws_a_typed_error_naming_it) {
+  EXPECT_NO_THROW(check_mpi(MPI_SUCCESS, "MPI_Example"));
+  try {
+    check_mpi(MPI_ERR_ARG, "MPI_Example");
+    FAIL() << "no MpiError";
+  } catch (const MpiError& e) {
+    EXPECT_EQ(e.call(), "MPI_Example");
+    EXPECT_EQ(e.code(), MPI_ERR_ARG);
+    EXPECT_NE(std::string(e.what()).find("MPI_Example failed: "), std::string::npos) << e.what();
   }
 }
 

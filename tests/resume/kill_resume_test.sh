@@ -11,12 +11,19 @@
 #   kill_resume_test.sh sigterm    SIGTERM to every rank, as SLURM signals the tasks of a
 #                                  step at its time limit: exit 75 within stop_timeout_s +
 #                                  margin, no task lost, resume completes identically.
+#   kill_resume_test.sh between_renames  the create killed exactly between moving the new
+#                                  journal into place and moving the new file (fault point
+#                                  create:between_renames): a plain run refuses with one line,
+#                                  --resume rebuilds the file from the journal alone and
+#                                  completes bit for bit equal to an uninterrupted run.
+#   kill_resume_test.sh in_use     a second run (plain, --resume, --force) on an output that a
+#                                  running job writes: exit 2 and exactly one line each.
 # (SIGTERM to mpirun itself also stops the ranks gracefully, but mpirun then exits with
 # its own code 1: docs/resume.md.)
 # Environment (tests/resume/CMakeLists.txt): SIMORCH_EXE, MPIEXEC, WORKDIR.
 set -euo pipefail
 if [[ "${1:-}" == "--help" || $# -ne 1 ]]; then
-  echo "usage: kill_resume_test.sh kill9|sigterm|late_signal"
+  echo "usage: kill_resume_test.sh kill9|sigterm|late_signal|between_renames|in_use"
   exit 0
 fi
 case_name=$1
@@ -26,7 +33,12 @@ source "$here/../support/cli_common.sh"
 compare_py="$here/../mpi/compare_batches.py"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 cp "$here/kill_study.yaml" study.yaml
-if [[ "$case_name" == late_signal ]]; then
+if [[ "$case_name" == in_use ]]; then
+  # A job far longer than the test (stopped with SIGTERM once the second runs are
+  # refused), without trajectories so that its file stays small; no reference.
+  sed -i 's/samples: 8000/samples: 400000/; s/save_every: 50/save_every: 0/' study.yaml
+fi
+if [[ "$case_name" == late_signal || "$case_name" == between_renames ]]; then
   # Each signalled attempt finishes only its in-flight chunks: a short study completes.
   sed -i 's/samples: 8000/samples: 600/' study.yaml
 fi
@@ -74,8 +86,20 @@ with h5py.File("killed.h5", "r") as f:
 PY
 }
 
+if [[ "$case_name" != in_use ]]; then
+  # Resumes the study to its end (start_job decides on the file or journal) and checks the
+# result against the uninterrupted reference, bit for bit; $1 names the step for failures.
+resume_to_the_end() {
+  start_job
+  wait_job 120
+  [[ "$code" -eq 0 ]] || { tail -5 job.log; fail "$1 exited $code"; }
+  [[ ! -e killed.h5.journal ]] || fail "$1: journal left behind after completion"
+  "$python" "$compare_py" reference.h5 killed.h5 || fail "$1: file differs from the uninterrupted run"
+}
+
 "$mpiexec" -n 2 --oversubscribe "$simorch" run study.yaml -o reference.h5 --threads 1 -q ||
-  fail "uninterrupted reference run failed"
+    fail "uninterrupted reference run failed"
+fi
 
 case $case_name in
 kill9)
@@ -110,11 +134,7 @@ kill9)
   done
   ((kills >= 10)) || fail "only $kills kills"
   # Finish: one resume must complete what the kills left.
-  start_job
-  wait_job 120
-  [[ "$code" -eq 0 ]] || { tail -5 job.log; fail "final resume exited $code"; }
-  [[ ! -e killed.h5.journal ]] || fail "journal left behind after completion"
-  "$python" "$compare_py" reference.h5 killed.h5 || fail "resumed file differs from the uninterrupted run"
+  resume_to_the_end "final resume after the kills"
   echo "tasks done: $(tasks_done) of $num_tasks after $kills kills"
   ;;
 
@@ -164,6 +184,53 @@ late_signal)
   [[ "$code" -eq 0 ]] || fail "the study did not complete in 20 signalled attempts"
   "$python" "$compare_py" reference.h5 killed.h5 || fail "resumed file differs from the uninterrupted run"
   echo "late_signal: completed after $attempt attempts, every exit 0 or 75"
+  ;;
+
+between_renames)
+  code=0
+  SIMORCH_FAULT_POINT=create:between_renames "$mpiexec" -n 2 --oversubscribe "$simorch" run \
+    study.yaml -o killed.h5 --threads 1 -q >>job.log 2>&1 || code=$?
+  [[ "$code" -ne 0 ]] || fail "the fault point did not stop the run"
+  [[ -e killed.h5.journal && ! -e killed.h5 ]] || fail "expected the journal alone: $(ls)"
+  code=0
+  "$simorch" run study.yaml -o killed.h5 -q >plain.out 2>&1 || code=$?
+  [[ "$code" -eq 2 && $(wc -l <plain.out) -eq 1 ]] && grep -q -- "--resume to rebuild" plain.out ||
+    fail "plain run on a journal alone: exit $code, $(cat plain.out)"
+  resume_to_the_end "--resume of the journal alone"  # decides on the journal, as jobs/resumable.sbatch does
+  echo "between_renames: journal alone rebuilt and completed identically"
+  ;;
+
+in_use)
+  start_job
+  for _ in $(seq 600); do  # bounded: 30 s
+    (($(journal_bytes) > 4096)) && break
+    sleep 0.05
+  done
+  kill -0 "$job" 2>/dev/null || fail "the job ended before the second run"
+  # The three at once, while the job certainly still runs.
+  pids=()
+  for mode in plain --resume --force; do
+    args=()
+    [[ "$mode" == plain ]] || args=("$mode")
+    "$simorch" run study.yaml -o killed.h5 -q "${args[@]}" >"second$mode.out" 2>&1 &
+    pids+=($!)
+  done
+  codes=()
+  for pid in "${pids[@]}"; do
+    code=0
+    wait "$pid" || code=$?
+    codes+=("$code")
+  done
+  kill -0 "$job" 2>/dev/null || fail "the job ended during the second runs"
+  signal_ranks TERM
+  wait_job 30
+  for i in 0 1 2; do
+    mode=$(echo plain --resume --force | cut -d' ' -f$((i + 1)))
+    [[ "${codes[$i]}" -eq 2 ]] || fail "second run ($mode) on an output in use exited ${codes[$i]}"
+    [[ $(wc -l <"second$mode.out") -eq 1 ]] ||
+      fail "second run ($mode): not one line: $(cat "second$mode.out")"
+    echo "in_use ($mode): $(cat "second$mode.out")"
+  done
   ;;
 
 *)

@@ -29,8 +29,6 @@ void write_attribute_raw(const Object& target, std::string_view name, const void
 /// Reads the whole attribute into `data` (enough room for every element) as `mem_type`.
 void read_attribute_raw(const Object& target, std::string_view name, void* data,
                         const Datatype& mem_type);
-/// Number of elements of attribute `name`.
-std::uint64_t attribute_size(const Object& target, std::string_view name);
 
 /// Writes a scalar string attribute.
 void write_attribute(const Object& target, std::string_view name, std::string_view value);

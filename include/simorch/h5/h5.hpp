@@ -1,8 +1,8 @@
 #pragma once
 
 /// simorch::h5 — thin checked RAII wrappers over the HDF5 C API (after HighFive's design:
-/// one concept per header). src/h5 is the only place besides src/io that calls H5*
-/// functions; everything else reads and writes HDF5 through these.
+/// one concept per header). src/h5 is the only place that calls H5* functions and the
+/// only module that links HDF5; io and study read and write HDF5 through these.
 ///
 /// Rules:
 ///  - every failing HDF5 call throws simorch::IoError{file, operation, detail}; HDF5's

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -8,6 +9,11 @@
 #include "simorch/io/batch_schema.hpp"
 
 namespace simorch {
+
+/// Wall-clock Unix time [s]: the clock of every *_unix_s field (the one definition).
+inline double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 /// How a run segment ended.
 enum class RunOutcome : std::int32_t { complete = 0, interrupted = 1 };

@@ -115,10 +115,6 @@ inline double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-inline double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 /// Chunks in a rank's pool at once: the running one and one prefetched, so a worker never
 /// waits for rank 0's reply between chunks.
 inline constexpr std::size_t chunks_per_rank = 2;

@@ -18,8 +18,8 @@ namespace simorch::detail {
 /// @file
 /// The steps of running a study that the in-process and the MPI runner share.
 
-/// Opens the batch file for `mode`: refuses an existing file for create and a missing one
-/// for resume (IoError, bad input), creates the folder.
+/// Opens the batch file for `mode` (BatchWriter decides what create, resume and force
+/// accept), after creating the output's folder.
 std::unique_ptr<BatchWriter> open_output(const std::filesystem::path& path, const Study& study,
                                          OpenMode mode);
 
