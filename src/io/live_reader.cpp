@@ -1,5 +1,7 @@
 #include "simorch/io/live_reader.hpp"
 
+#include "simorch/io/run_timing.hpp"
+
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -56,10 +58,6 @@ std::filesystem::path journal_of(const std::filesystem::path& batch_file) {
   std::filesystem::path journal = batch_file;
   journal += ".journal";
   return journal;
-}
-
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::string this_host() {
