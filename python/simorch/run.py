@@ -66,7 +66,7 @@ def run(
         report = _simorch.run_study(loaded, path, threads or 0, mode,
                                     on_progress if progress else None)
     except IoError as error:
-        if error.operation == "create" and error.is_bad_input:
+        if error.operation == "create batch file" and error.is_bad_input:
             error.add_note("simorch.run: pass force=True to overwrite it or resume=True to finish it")
         raise
     except KeyboardInterrupt as interrupt:
