@@ -34,7 +34,7 @@ TEST(BatchResultContainer, equal_results_compare_equal_bytewise_whatever_the_pro
     s->ise = 1.25;
     s->itae = 0.5;
     s->max_abs_theta1 = s->max_abs_theta2 = s->max_abs_x = s->max_abs_u = 0.0;
-    s->control_energy = s->settling_time = s->wall_time_s = 0.0;
+    s->control_energy = s->settling_time = s->failure_time_s = s->wall_time_s = 0.0;
     for (double& v : s->final_state) v = 0.0;
     s->steps = s->integrator_steps = s->rejected_steps = 0;
     s->rank = 0;
