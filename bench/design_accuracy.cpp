@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "simorch/sim/sequential_orchestrator.hpp"
-#include "simorch/study/study.hpp"
 #include "simorch/study/make_task.hpp"
+#include "simorch/study/study.hpp"
 
 namespace {
 

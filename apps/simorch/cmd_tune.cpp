@@ -14,10 +14,10 @@
 #include "mpi_command.hpp"
 #include "simorch/error.hpp"
 #include "simorch/mpi/collective_failure.hpp"
-#include "simorch/mpi/rank_cores.hpp"
 #include "simorch/mpi/mpi_session.hpp"
-#include "simorch/run/stop_signal.hpp"
+#include "simorch/mpi/rank_cores.hpp"
 #include "simorch/mpi/study_broadcast.hpp"
+#include "simorch/run/stop_signal.hpp"
 #include "simorch/tune/tuner.hpp"
 
 namespace simorch::cli {

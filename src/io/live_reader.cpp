@@ -1,7 +1,5 @@
 #include "simorch/io/live_reader.hpp"
 
-#include "simorch/io/run_timing.hpp"
-
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -16,6 +14,7 @@
 #include "journal.hpp"
 #include "simorch/error.hpp"
 #include "simorch/integrate/integrator.hpp"
+#include "simorch/io/run_timing.hpp"
 #include "simorch/study/study.hpp"
 
 namespace simorch {

@@ -10,12 +10,12 @@
 
 namespace simorch::mpi::detail {
 
+using simorch::unix_now;
 using simorch::detail::chunks_per_rank;
 using simorch::detail::Clock;
 using simorch::detail::LocalRunner;
 using simorch::detail::RankAccount;
 using simorch::detail::seconds_since;
-using simorch::unix_now;
 
 /// Collective: gathers every rank's timing row (`mine`) and pool-thread rows into
 /// `outcome` on rank 0 (plain structs as bytes).

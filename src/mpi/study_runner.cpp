@@ -34,8 +34,7 @@ RunReport run_study(const Study& study, const RunOptions& options) {
     }
   }
 
-  DispatchOptions dispatch =
-      simorch::detail::make_dispatch_options(study, options, report.threads);
+  DispatchOptions dispatch = simorch::detail::make_dispatch_options(study, options, report.threads);
   // Bad settings and a bad controller design are refused before the file exists.
   run_collectively([&] { (void)GuidedScheduler({}, {1, dispatch.min_chunk, dispatch.max_chunk}); });
   // Every rank runs the same numerics (docs/kernel.md): AVX2 and AVX-512 give the same

@@ -75,9 +75,8 @@ LocalRunner::LocalRunner(int rank, int threads, TaskFunction task, std::int64_t 
       threads_(threads),
       task_(std::make_shared<const TaskFunction>(std::move(task))),
       samples_per_task_(samples_per_task),
-      batch_task_(options.batch_task
-                      ? std::make_shared<const BatchTaskFunction>(options.batch_task)
-                      : nullptr),
+      batch_task_(options.batch_task ? std::make_shared<const BatchTaskFunction>(options.batch_task)
+                                     : nullptr),
       batch_tasks_per_thread_(std::make_shared<std::vector<std::atomic<std::uint64_t>>>(
           static_cast<std::size_t>(std::max(threads, 1)))),
       batch_width_(std::clamp<std::uint64_t>(options.batch_width, 1, max_batch_width)),
@@ -98,9 +97,9 @@ void LocalRunner::submit(TaskRange chunk) {
     const std::uint64_t width = batch_width_;
     const std::uint64_t end = chunk.end;
     const TaskRange groups{0, (chunk.size() + width - 1) / width};
-    auto handle = pool_->run_chunk(
-        groups, [out, rank, batch = batch_task_, counts = batch_tasks_per_thread_, begin, end,
-                 width](std::uint64_t group, int thread) {
+    auto handle =
+        pool_->run_chunk(groups, [out, rank, batch = batch_task_, counts = batch_tasks_per_thread_,
+                                  begin, end, width](std::uint64_t group, int thread) {
           const std::uint64_t first = begin + group * width;
           const std::size_t n = std::min(width, end - first);
           std::array<TaskSummary, max_batch_width> summaries{};

@@ -128,7 +128,8 @@ SamplingDesign::SamplingDesign(SamplingKind kind, std::uint64_t seed, std::size_
 }
 
 void SamplingDesign::point(std::uint64_t sample, std::span<double> out) const {
-  study_detail::PhiloxStream jitter(seed_, sample, static_cast<study_detail::StreamPurpose>(jitter_purpose));
+  study_detail::PhiloxStream jitter(seed_, sample,
+                                    static_cast<study_detail::StreamPurpose>(jitter_purpose));
   for (std::size_t d = 0; d < num_dims_; ++d) {
     switch (kind_) {
       case SamplingKind::random:

@@ -70,11 +70,11 @@ bool same_bits(double a, double b) {
 /// The result columns that must be bitwise reproducible (not wall_time_s, rank, thread;
 /// field by field, as the padding bytes of a TaskSummary are unspecified).
 void expect_bitwise_equal(const TaskSummary& a, const TaskSummary& b) {
-  const double fields_a[] = {a.ise,       a.itae,      a.max_abs_theta1, a.max_abs_theta2,
-                             a.max_abs_x, a.max_abs_u, a.control_energy, a.settling_time,
+  const double fields_a[] = {a.ise,           a.itae,      a.max_abs_theta1, a.max_abs_theta2,
+                             a.max_abs_x,     a.max_abs_u, a.control_energy, a.settling_time,
                              a.failure_time_s};
-  const double fields_b[] = {b.ise,       b.itae,      b.max_abs_theta1, b.max_abs_theta2,
-                             b.max_abs_x, b.max_abs_u, b.control_energy, b.settling_time,
+  const double fields_b[] = {b.ise,           b.itae,      b.max_abs_theta1, b.max_abs_theta2,
+                             b.max_abs_x,     b.max_abs_u, b.control_energy, b.settling_time,
                              b.failure_time_s};
   for (std::size_t f = 0; f < std::size(fields_a); ++f) {
     EXPECT_TRUE(same_bits(fields_a[f], fields_b[f])) << "task " << a.task_id << " metric " << f;

@@ -7,11 +7,11 @@
 namespace simorch::mpi {
 
 // The run layer's types under their former names (code written against the MPI layer).
+using simorch::BatchTaskFunction;
 using simorch::DispatchOptions;
 using simorch::DispatchOutcome;
 using simorch::DispatchProgress;
 using simorch::ResultSink;
-using simorch::BatchTaskFunction;
 using simorch::TaskFunction;
 
 /// Runs every task of `pending` over all ranks of MPI_COMM_WORLD: rank 0 hands out
