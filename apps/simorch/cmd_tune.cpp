@@ -103,9 +103,9 @@ int tune_on_all_ranks(const TuneArguments& args) {
         }
         fmt::print(stderr,
                    "simorch tune: generation {}/{} best {:.6g} {}  {:.2f} s, {:.1f} particles/s, "
-                   "utilisation {:.1f} %, ETA {:.0f} s\n",
+                   "utilisation {:.1f} %, idle at the barrier {:.3f} core-s, ETA {:.0f} s\n",
                    p.generation, p.generations - 1, p.best_cost, short_gains(p.best_gains),
-                   p.wall_s, p.particles_per_s, 100.0 * p.utilisation, p.eta_s);
+                   p.wall_s, p.particles_per_s, 100.0 * p.utilisation, p.idle_s, p.eta_s);
       };
     }
     const TuneResult result = run_tuning(study, *tuning, options);
@@ -124,8 +124,8 @@ int tune_on_all_ranks(const TuneArguments& args) {
       if (!args.is_quiet) {
         fmt::print(stderr,
                    "simorch tune: {:.1f} particle evaluations/s, utilisation {:.1f} % over the "
-                   "simulated generations; history in {}\n",
-                   result.particles_per_s, 100.0 * result.utilisation, args.output);
+                   "simulated generations ({:.2f} core-s idle at their barriers); history in {}\n",
+                   result.particles_per_s, 100.0 * result.utilisation, result.idle_s, args.output);
       }
     } else if (is_root && result.exit_code == exit_code::interrupted) {
       fmt::print(stderr,

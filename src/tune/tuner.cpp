@@ -70,6 +70,7 @@ class CostSink final : public mpi::ResultSink {
 struct DispatchStats {
   double wall_s = 0;
   double utilisation = 0;
+  double idle_s = 0;  ///< core-seconds without a task: mostly the wait for the last ones
   int exit_code = 0;
 };
 
@@ -142,6 +143,7 @@ class Tuner {
     broadcast_command(finish, {});
     result.particles_per_s = live_wall_s_ > 0 ? live_particles_ / live_wall_s_ : 0.0;
     result.utilisation = live_wall_s_ > 0 ? live_busy_ / live_wall_s_ : 0.0;
+    result.idle_s = live_idle_s_;
     detail::write_tune_file(options_.output, study_, tuning_, history_, wall_s_, result);
     return result;
   }
@@ -198,6 +200,8 @@ class Tuner {
       wall = stats.wall_s;
       live_wall_s_ += stats.wall_s;
       live_busy_ += stats.utilisation * stats.wall_s;
+      live_idle_s_ += stats.idle_s;
+      last_idle_s_ = stats.idle_s;
       live_particles_ += static_cast<double>(particles_);
       ++live_generations_;
       last_utilisation_ = stats.utilisation;
@@ -253,8 +257,9 @@ class Tuner {
     stats.exit_code = outcome.exit_code;
     double busy = 0.0;
     for (const auto& t : outcome.thread_timing) busy += t.busy_s;
-    stats.utilisation =
-        outcome.wall_s > 0 ? busy / (outcome.wall_s * std::max(1, outcome.total_threads)) : 0.0;
+    const double capacity = outcome.wall_s * std::max(1, outcome.total_threads);
+    stats.utilisation = outcome.wall_s > 0 ? busy / capacity : 0.0;
+    stats.idle_s = std::max(0.0, capacity - busy);
     return stats;
   }
 
@@ -349,6 +354,7 @@ class Tuner {
     const double pace = live_generations_ > 0 ? live_wall_s_ / live_generations_ : 0.0;
     progress.eta_s = pace * static_cast<double>(progress.generations - 1 - progress.generation);
     progress.utilisation = is_replayed ? 0.0 : last_utilisation_;
+    progress.idle_s = is_replayed ? 0.0 : last_idle_s_;
     progress.particles_per_s = wall > 0 ? static_cast<double>(particles_) / wall : 0.0;
     options_.on_generation(progress);
   }
@@ -370,6 +376,7 @@ class Tuner {
   int exit_code_ = 0;
   Clock::time_point start_;
   double live_wall_s_ = 0, live_busy_ = 0, live_particles_ = 0, last_utilisation_ = 0;
+  double live_idle_s_ = 0, last_idle_s_ = 0;
   int live_generations_ = 0;
 };
 

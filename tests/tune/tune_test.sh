@@ -12,11 +12,12 @@ source "$here/../support/cli_common.sh"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 cp "$here/tune_study.yaml" study.yaml
 
-tune() {  # tune RANKS THREADS OUTPUT [extra options]
+quiet=(-q)
+tune() {  # tune RANKS THREADS OUTPUT [extra options]; quiet unless quiet=() before
   local ranks=$1 threads=$2 out=$3
   shift 3
   "$mpiexec" -n "$ranks" --oversubscribe "$simorch" tune study.yaml -o "$out" \
-    --threads "$threads" -q "$@" >"$out.stdout" 2>"$out.stderr"
+    --threads "$threads" "${quiet[@]}" "$@" >"$out.stdout" 2>"$out.stderr"
 }
 
 same() {  # same A.h5 B.h5: every swarm dataset and the validation bitwise equal
@@ -38,8 +39,13 @@ grep -q "gains: \[" one.h5.stdout || fail "no YAML snippet: $(cat one.h5.stdout)
 grep -q "Wilson" one.h5.stdout || fail "no validation line"
 tune 2 1 two.h5 || fail "2x1 exited $?: $(cat two.h5.stderr)"
 same one.h5 two.h5
+quiet=()  # with progress: per generation its utilisation and the idle time at its barrier
 tune 1 2 threads.h5 || fail "1x2 exited $?"
+quiet=(-q)
 same one.h5 threads.h5
+grep -Eq "generation 6/6 best .* utilisation [0-9.]+ %, idle at the barrier [0-9.]+ core-s" \
+  threads.h5.stderr || fail "no per-generation utilisation and idle time: $(cat threads.h5.stderr)"
+grep -q "core-s idle at their barriers" threads.h5.stderr || fail "no idle total"
 cmp one.h5.stdout two.h5.stdout || fail "printed results differ between layouts"
 
 # kill -9 of the whole job once the journal holds 2-4 generations, then --resume.

@@ -17,11 +17,14 @@ struct GenerationProgress {
   std::int64_t generations = 0;  ///< iters + 1
   double best_cost = 0;
   std::vector<double> best_gains;
-  bool is_replayed = false;    ///< taken from the journal of an earlier run
-  double wall_s = 0;           ///< this generation's dispatch
-  double elapsed_s = 0;        ///< since tuning started (this run)
-  double eta_s = 0;            ///< remaining generations at this run's mean pace
-  double utilisation = 0;      ///< Σ busy / (cores · wall) of this generation
+  bool is_replayed = false;  ///< taken from the journal of an earlier run
+  double wall_s = 0;         ///< this generation's dispatch
+  double elapsed_s = 0;      ///< since tuning started (this run)
+  double eta_s = 0;          ///< remaining generations at this run's mean pace
+  double utilisation = 0;    ///< Σ busy / (cores · wall) of this generation
+  /// Core-seconds of this generation in which a pool thread had no task: the wait at the
+  /// generation barrier for the last tasks (cores · wall − Σ busy).
+  double idle_s = 0;
   double particles_per_s = 0;  ///< particle evaluations (samples tasks each) per second
 };
 
@@ -45,6 +48,7 @@ struct TuneResult {
   double validation_upper = 0;
   double particles_per_s = 0;  ///< over the live generations of this run
   double utilisation = 0;      ///< Σ busy / (cores · wall) over them
+  double idle_s = 0;           ///< core-seconds idle at the generation barriers, over them
 };
 
 /// Tunes the study's controller gains by PSO (pagmo2 pso_gen: variant 1, the canonical
