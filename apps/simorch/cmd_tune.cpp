@@ -137,9 +137,12 @@ int tune_on_all_ranks(const TuneArguments& args) {
   } catch (const mpi::CollectiveFailure& failure) {
     if (is_root) fmt::print(stderr, "simorch: error: {}\n", failure.what());
     return failure.exit_code();
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "simorch: rank {}: error: {}\n", session.rank(), e.what());
-    mpi::abort_all_ranks(exit_code::runtime_failure);
+  } catch (const std::exception&) {
+    // One rank failed alone (rank 0 refusing an edited study on --resume, say): the others
+    // wait in a collective, so the job ends here, with 2 for bad input as everywhere else.
+    const mpi::Failure failure = mpi::failure_from_current_exception();
+    fmt::print(stderr, "simorch: rank {}: error: {}\n", session.rank(), failure.message);
+    mpi::abort_all_ranks(failure.exit_code);
   }
 }
 

@@ -78,4 +78,13 @@ cmp keep.h5 one.h5 || fail "a rejected study touched the existing file"
 code=0
 "$mpiexec" -n 1 "$simorch" tune study.yaml -o keep.h5 2>exists.err || code=$?
 ((code == 2)) || fail "existing file without --force exited $code"
+# --resume after the study was edited: only rank 0 reads the journal, and the job still
+# ends with 2 (bad input), the file untouched.
+sed 's/seed: 7/seed: 8/' study.yaml >edited.yaml
+code=0
+"$mpiexec" -n 2 --oversubscribe "$simorch" tune edited.yaml -o one.h5 --resume -q \
+  >edited.out 2>edited.err || code=$?
+((code == 2)) || fail "--resume of an edited study exited $code: $(cat edited.err)"
+grep -q "the study file must be unchanged" edited.err || fail "no reason: $(cat edited.err)"
+cmp keep.h5 one.h5 || fail "a refused resume touched the file"
 echo PASS
