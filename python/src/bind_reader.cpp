@@ -71,7 +71,7 @@ py::dict read_live(const std::string& path) {
   d["success"] = to_array<std::uint8_t>(reader.success());
   py::dict columns;
   std::vector<std::string_view> names;
-  for (const SummaryMetric& metric : summary_metrics) names.push_back(metric.name);
+  for (const SummaryMetric& metric : summary_metrics()) names.push_back(metric.name);
   for (const std::string_view name : {"steps", "integrator_steps", "rejected_steps", "wall_time_s"})
     names.push_back(name);
   for (const std::string_view name : names) {

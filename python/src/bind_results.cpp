@@ -45,7 +45,7 @@ py::dict summary_columns(const BatchResultContainer& results) {
   py::array_t<std::int32_t> rank(n), thread(n);
   py::array_t<double> wall_time_s(n), final_state(Shape{n, 6});
   std::vector<py::array_t<double>> metrics;
-  for (std::size_t k = 0; k < summary_metrics.size(); ++k) metrics.emplace_back(n);
+  for (std::size_t k = 0; k < summary_metrics().size(); ++k) metrics.emplace_back(n);
   py::list message;
 
   const auto summaries = results.summaries();
@@ -61,16 +61,16 @@ py::dict summary_columns(const BatchResultContainer& results) {
     thread.mutable_at(i) = s.thread;
     wall_time_s.mutable_at(i) = s.wall_time_s;
     for (py::ssize_t c = 0; c < 6; ++c) final_state.mutable_at(i, c) = s.final_state[c];
-    for (std::size_t k = 0; k < summary_metrics.size(); ++k)
-      metrics[k].mutable_at(i) = s.*summary_metrics[k].member;
+    for (std::size_t k = 0; k < summary_metrics().size(); ++k)
+      metrics[k].mutable_at(i) = summary_metrics()[k].of(s);
     message.append(py::str(s.message));
   }
   py::dict d;
   d["task_id"] = task_id;
   d["status"] = status;
   d["success"] = success;
-  for (std::size_t k = 0; k < summary_metrics.size(); ++k)
-    d[py::str(std::string(summary_metrics[k].name))] = metrics[k];
+  for (std::size_t k = 0; k < summary_metrics().size(); ++k)
+    d[py::str(std::string(summary_metrics()[k].name))] = metrics[k];
   d["final_state"] = final_state;
   d["steps"] = steps;
   d["integrator_steps"] = integrator_steps;
@@ -86,7 +86,8 @@ py::dict summary_columns(const BatchResultContainer& results) {
 
 void bind_results(py::module_& m) {
   py::list metric_names;
-  for (const SummaryMetric& metric : summary_metrics) metric_names.append(std::string(metric.name));
+  for (const SummaryMetric& metric : summary_metrics())
+    metric_names.append(std::string(metric.name));
   m.attr("METRIC_NAMES") = py::tuple(metric_names);
   py::list status_names;
   for (int k = 0; k < task_status_count; ++k)

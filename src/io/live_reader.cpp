@@ -14,6 +14,7 @@
 #include "journal.hpp"
 #include "simorch/error.hpp"
 #include "simorch/integrate/integrator.hpp"
+#include "simorch/io/batch_schema.hpp"
 #include "simorch/io/run_timing.hpp"
 #include "simorch/study/study.hpp"
 
@@ -24,33 +25,41 @@ using io_detail::JournalReader;
 using io_detail::JournalRecord;
 using io_detail::RecordType;
 
-// The summary columns a live view carries, and where each lives in a TaskSummary.
-constexpr std::array<std::string_view, 12> column_names = {"ise",
-                                                           "itae",
-                                                           "max_abs_theta1",
-                                                           "max_abs_theta2",
-                                                           "max_abs_x",
-                                                           "max_abs_u",
-                                                           "control_energy",
-                                                           "settling_time",
-                                                           "steps",
-                                                           "integrator_steps",
-                                                           "rejected_steps",
-                                                           "wall_time_s"};
+// The summary columns a live view carries: every numeric one-value-per-task column of the
+// schema that a TaskSummary holds (metrics, failure time, step counts, wall time), so a
+// column added to the schema reaches the live view too.
+const std::vector<const ColumnSpec*>& live_columns() {
+  static const std::vector<const ColumnSpec*> columns = [] {
+    std::vector<const ColumnSpec*> out;
+    for (const ColumnSpec& column : batch_columns()) {
+      const bool is_number =
+          column.type == ElementType::float64 || column.type == ElementType::int64;
+      if (column.source == ColumnSource::summary && column.width == 1 && is_number) {
+        out.push_back(&column);
+      }
+    }
+    return out;
+  }();
+  return columns;
+}
 
-std::array<double, 12> values_of(const TaskSummary& s) {
-  return {s.ise,
-          s.itae,
-          s.max_abs_theta1,
-          s.max_abs_theta2,
-          s.max_abs_x,
-          s.max_abs_u,
-          s.control_energy,
-          s.settling_time,
-          static_cast<double>(s.steps),
-          static_cast<double>(s.integrator_steps),
-          static_cast<double>(s.rejected_steps),
-          s.wall_time_s};
+double value_of(const TaskSummary& summary, const ColumnSpec& column) {
+  const char* at = reinterpret_cast<const char*>(&summary) + column.summary_offset;
+  if (column.type == ElementType::int64) {
+    std::int64_t count = 0;
+    std::memcpy(&count, at, sizeof count);
+    return static_cast<double>(count);
+  }
+  double value = 0;
+  std::memcpy(&value, at, sizeof value);
+  return value;
+}
+
+const ColumnSpec* live_column(std::string_view name) {
+  for (const ColumnSpec* column : live_columns()) {
+    if (column->name() == name) return column;
+  }
+  return nullptr;
 }
 
 std::filesystem::path journal_of(const std::filesystem::path& batch_file) {
@@ -117,9 +126,8 @@ LiveReader::LiveReader(const std::filesystem::path& batch_file) : path_(batch_fi
     fill_study_settings(info_, batch_file);
     status_.assign(header.n_tasks, TaskStatus::pending);
     success_.assign(header.n_tasks, 0);
-    std::array<double, 12> nan;
-    nan.fill(std::numeric_limits<double>::quiet_NaN());
-    values_.assign(header.n_tasks, nan);
+    values_.assign(header.n_tasks * live_columns().size(),
+                   std::numeric_limits<double>::quiet_NaN());
 
     bool was_closed_cleanly = false;
     while (reader.next(record)) {
@@ -172,7 +180,10 @@ void LiveReader::add(const TaskSummary& summary) {
   if (status_[id] != TaskStatus::pending) return;  // a task journaled twice counts once
   status_[id] = summary.status;
   success_[id] = summary.success;
-  values_[id] = values_of(summary);
+  const std::size_t width = live_columns().size();
+  for (std::size_t c = 0; c < width; ++c) {
+    values_[id * width + c] = value_of(summary, *live_columns()[c]);
+  }
   if (writer_.is_open) ++writer_.done_in_segment;
   if (summary.status > TaskStatus::completed && summary.message[0] != '\0') {
     const auto length = strnlen(summary.message, TaskSummary::message_capacity);
@@ -181,19 +192,23 @@ void LiveReader::add(const TaskSummary& summary) {
 }
 
 bool LiveReader::has_column(std::string_view name) const {
-  return std::find(column_names.begin(), column_names.end(), name) != column_names.end();
+  return live_column(name) != nullptr;
 }
 
 std::vector<double> LiveReader::column(std::string_view name) const {
-  const auto it = std::find(column_names.begin(), column_names.end(), name);
-  if (it == column_names.end()) {
+  const ColumnSpec* column = live_column(name);
+  if (column == nullptr) {
     throw IoError(path_.string(), "read live column", std::string(name) + " is not in a journal",
                   true);
   }
-  const auto index = static_cast<std::size_t>(it - column_names.begin());
+  const auto& columns = live_columns();
+  const auto index =
+      static_cast<std::size_t>(std::find(columns.begin(), columns.end(), column) - columns.begin());
   std::vector<double> out;
-  out.reserve(values_.size());
-  for (const auto& row : values_) out.push_back(row[index]);
+  out.reserve(status_.size());
+  for (std::size_t id = 0; id < status_.size(); ++id) {
+    out.push_back(values_[id * columns.size() + index]);
+  }
   return out;
 }
 

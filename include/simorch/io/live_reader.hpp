@@ -64,7 +64,7 @@ class LiveReader {
   LiveWriter writer_;
   std::vector<TaskStatus> status_;
   std::vector<std::uint8_t> success_;
-  std::vector<std::array<double, 12>> values_;  // per task, in column_names() order
+  std::vector<double> values_;  // per task, one value per live column (schema order)
   std::vector<TaskErrorRecord> errors_;
   std::vector<SegmentTiming> segments_;
 };
