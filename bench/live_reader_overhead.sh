@@ -1,46 +1,90 @@
 #!/usr/bin/env bash
-# What a live reader costs the writer: N interleaved pairs of the same run (in process,
-# 2 threads, about 3 s), one undisturbed and one with `simorch report --json` polling the
-# file every second; prints the median wall time (from the file's /timing) of each and
-# their ratio.
-#   bench/live_reader_overhead.sh [-n N] SIMORCH
+# What a live reader costs the writer (issue #15: within 2 %). N interleaved pairs of the
+# same run of bench_mpi with rank 0's real BatchWriter (journal + HDF5 file), one
+# undisturbed and one with `simorch report OUT.h5 --json` polling the file every second;
+# the order inside a pair alternates, so a drifting machine hurts both sides alike.
+# Prints per run and as medians: the writer thread's CPU time (rank0_writer_cpu_s, the
+# figure a reader could inflate however busy the cores are), the run's throughput
+# (tasks/s, wall clock) and the reader's polls; then the ratios with / without a reader.
+#   bench/live_reader_overhead.sh [--build DIR] [-n N] [--tasks T] [--task-us US] [--ranks R]
 set -euo pipefail
-if [[ "${1:-}" == "--help" || $# -lt 1 ]]; then
-  echo "usage: bench/live_reader_overhead.sh [-n N] SIMORCH   (default N 7)"
-  exit 0
-fi
-runs=7
-if [[ $1 == -n ]]; then runs=$2; shift 2; fi
-simorch=$1
-here=$(cd "$(dirname "$0")" && pwd)
+usage="usage: bench/live_reader_overhead.sh [--build DIR] [-n N] [--tasks T] [--task-us US] [--ranks R]
+  defaults: --build build/release -n 9 --tasks 300000 --task-us 20 --ranks 1 (1 thread each)"
+build=build/release
+runs=9
+tasks=300000
+task_us=20
+ranks=1
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --help) echo "$usage"; exit 0 ;;
+    --build) build=$2; shift 2 ;;
+    -n) runs=$2; shift 2 ;;
+    --tasks) tasks=$2; shift 2 ;;
+    --task-us) task_us=$2; shift 2 ;;
+    --ranks) ranks=$2; shift 2 ;;
+    *) echo "$usage" >&2; exit 2 ;;
+  esac
+done
+cd "$(dirname "$0")/.."
+bench="$build/bench/bench_mpi"
+simorch="$build/bin/simorch"
+for exe in "$bench" "$simorch"; do
+  [[ -x "$exe" ]] || { echo "missing $exe: cmake --build $build --target bench_mpi simorch_cli" >&2; exit 2; }
+done
+if [[ "$(id -u)" -eq 0 ]]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
 work=$(mktemp -d)
 poller=""
 trap '[[ -n $poller ]] && kill "$poller" 2>/dev/null; rm -rf "$work"' EXIT
-sed -e 's/samples: 4000/samples: 40000/' -e 's|path: out/quickstart.h5|path: x.h5|' \
-  "$here/../examples/quickstart.yaml" >"$work/study.yaml"
-polls=0
+
+# The quickstart study with T tasks, summaries only: bench_mpi takes the file's shape from
+# it and runs its own calibrated task (the same work every run: one --iterations).
+sed -e "s/samples: 4000/samples: $tasks/" "examples/quickstart.yaml" >"$work/study.yaml"
+iterations=$(awk -v p="$("$bench" --calibrate)" -v t="$task_us" 'BEGIN{printf "%d", p*t}')
+run() {  # run OUT: one bench_mpi run writing OUT, its key=value line on stdout
+  mpirun -np "$ranks" --oversubscribe "$bench" --study "$work/study.yaml" --output "$1" \
+    --iterations "$iterations" --threads 1
+}
+poll() {  # poll OUT: `simorch report OUT --json` every second; one line per live view read
+  while true; do
+    sleep 1
+    if "$simorch" report "$1" --json 2>/dev/null | grep -q '"live": {'; then echo live; else echo none; fi
+  done
+}
 for ((i = 0; i < runs; i++)); do
-  "$simorch" run "$work/study.yaml" -o "$work/alone-$i.h5" --threads 2 -q
-  (
-    while true; do
-      sleep 1
-      "$simorch" report "$work/read-$i.h5" --json >/dev/null 2>&1 && echo >>"$work/polls.txt"
-    done
-  ) &
-  poller=$!
-  "$simorch" run "$work/study.yaml" -o "$work/read-$i.h5" --threads 2 -q
-  kill "$poller" 2>/dev/null || true
-  wait "$poller" 2>/dev/null || true
-  poller=""
+  for side in $( ((i % 2 == 0)) && echo "alone read" || echo "read alone"); do
+    out="$work/$side-$i.h5"
+    if [[ $side == read ]]; then
+      poll "$out" >"$work/polls-$i.txt" &
+      poller=$!
+    fi
+    start=$(date +%s.%N)
+    line=$(run "$out")
+    end=$(date +%s.%N)
+    if [[ $side == read ]]; then
+      kill "$poller" 2>/dev/null || true
+      wait "$poller" 2>/dev/null || true
+      poller=""
+    fi
+    echo "$side $i elapsed_s=$(echo "$end - $start" | bc) $line" | tee -a "$work/lines.txt"
+    rm -f "$out" "$out.journal"
+  done
 done
-[[ -f $work/polls.txt ]] && polls=$(wc -l <"$work/polls.txt")
-/usr/bin/python3 - "$work" "$runs" "$polls" <<'PY'
-import statistics, sys, h5py
-work, runs, polls = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-def wall(name):
-    return [h5py.File(f"{work}/{name}-{i}.h5", "r")["timing"].attrs["wall_s"] for i in range(runs)]
-alone, read = statistics.median(wall("alone")), statistics.median(wall("read"))
-print(f"writer wall median over {runs} interleaved runs: alone {alone:.3f} s, "
-      f"with a reader polling every 1 s {read:.3f} s ({polls} live reports), "
-      f"ratio {read / alone:.4f}")
+cat "$work"/polls-*.txt >"$work/polls.txt"
+/usr/bin/python3 - "$work/lines.txt" "$work/polls.txt" "$runs" <<'PY'
+import statistics, sys
+lines, polls, runs = open(sys.argv[1]).read().split("\n"), open(sys.argv[2]).read().split(), int(sys.argv[3])
+runs_by_side = {"alone": [], "read": []}
+for line in filter(None, lines):
+    side, _, *fields = line.split()
+    runs_by_side[side].append({k: float(v) for k, v in (f.split("=") for f in fields if "=" in f)})
+def median(side, key):
+    return statistics.median(r[key] for r in runs_by_side[side])
+print(f"{runs} interleaved pairs; the reader read {polls.count('live')} live views "
+      f"({polls.count('none')} polls found no live view yet)")
+print(f"{'median':24} {'alone':>12} {'with reader':>12} {'ratio':>8}")
+for key, label in (("rank0_writer_cpu_s", "writer thread CPU [s]"), ("tasks_per_s", "throughput [tasks/s]"),
+                   ("wall_s", "dispatch wall [s]")):
+    a, r = median("alone", key), median("read", key)
+    print(f"{label:24} {a:12.4f} {r:12.4f} {r / a:8.4f}")
 PY
