@@ -43,12 +43,15 @@ sed -e "s/samples: 4000/samples: $tasks/" "examples/quickstart.yaml" >"$work/stu
 iterations=$(awk -v p="$("$bench" --calibrate)" -v t="$task_us" 'BEGIN{printf "%d", p*t}')
 run() {  # run OUT: one bench_mpi run writing OUT, its key=value line on stdout
   mpirun -np "$ranks" --oversubscribe "$bench" --study "$work/study.yaml" --output "$1" \
-    --iterations "$iterations" --threads 1
+    --iterations "$iterations" --task-us "$task_us" --threads 1
 }
-poll() {  # poll OUT: `simorch report OUT --json` every second; one line per live view read
+poll() {  # poll OUT: `simorch report OUT --json` every second; a line per poll: kind, seconds
+  local start kind
   while true; do
     sleep 1
-    if "$simorch" report "$1" --json 2>/dev/null | grep -q '"live": {'; then echo live; else echo none; fi
+    start=$(date +%s.%N)
+    if "$simorch" report "$1" --json 2>/dev/null | grep -q '"live": {'; then kind=live; else kind=none; fi
+    echo "$kind $(echo "$(date +%s.%N) - $start" | bc)"
   done
 }
 for ((i = 0; i < runs; i++)); do
@@ -73,15 +76,18 @@ done
 cat "$work"/polls-*.txt >"$work/polls.txt"
 /usr/bin/python3 - "$work/lines.txt" "$work/polls.txt" "$runs" <<'PY'
 import statistics, sys
-lines, polls, runs = open(sys.argv[1]).read().split("\n"), open(sys.argv[2]).read().split(), int(sys.argv[3])
+lines, runs = open(sys.argv[1]).read().split("\n"), int(sys.argv[3])
+polls = [line.split() for line in open(sys.argv[2]) if len(line.split()) == 2]
+live_s = [float(t) for kind, t in polls if kind == "live"]
 runs_by_side = {"alone": [], "read": []}
 for line in filter(None, lines):
     side, _, *fields = line.split()
     runs_by_side[side].append({k: float(v) for k, v in (f.split("=") for f in fields if "=" in f)})
 def median(side, key):
     return statistics.median(r[key] for r in runs_by_side[side])
-print(f"{runs} interleaved pairs; the reader read {polls.count('live')} live views "
-      f"({polls.count('none')} polls found no live view yet)")
+print(f"{runs} interleaved pairs; the reader read {len(live_s)} live views "
+      f"(median {statistics.median(live_s) if live_s else float('nan'):.3f} s each); "
+      f"{len(polls) - len(live_s)} polls found no live view yet")
 print(f"{'median':24} {'alone':>12} {'with reader':>12} {'ratio':>8}")
 for key, label in (("rank0_writer_cpu_s", "writer thread CPU [s]"), ("tasks_per_s", "throughput [tasks/s]"),
                    ("wall_s", "dispatch wall [s]")):
