@@ -33,6 +33,7 @@ wait_for_journal() {  # wait_for_journal FILE: until results reach it (bounded)
 
 "$simorch" run live.yaml -o reference.h5 --threads 1 -q
 
+started=$(date +%s.%N)
 "$simorch" run live.yaml --threads 1 -q &
 writer=$!
 pids+=("$writer")
@@ -45,18 +46,21 @@ kill -0 "$writer" 2>/dev/null || fail "the run ended before the reads were done 
 grep -q "^LIVE VIEW from live.h5.journal" first.txt || { cat first.txt; fail "not labelled live"; }
 grep -q "writer .* pid $writer, segment 0" first.txt || { cat first.txt; fail "the writer's pid is not named"; }
 grep -q "tasks/s, ETA" first.txt || fail "no throughput/ETA line"
+grep -Eq "segment 0, started [0-9]+ s ago" first.txt || { cat first.txt; fail "the writer's start is not shown"; }
 code=0
 wait "$writer" || code=$?
 [[ $code -eq 0 ]] || fail "the run that was read live exited $code"
 "$python" "$here/../mpi/compare_batches.py" reference.h5 live.h5 || fail "the run read live differs"
 
-"$python" - first.json second.json "$writer" "$(hostname)" <<'PY' || fail "inconsistent live view"
+"$python" - first.json second.json "$writer" "$(hostname)" "$started" <<'PY' || fail "inconsistent live view"
 import json, sys
 first, second = (json.load(open(p)) for p in sys.argv[1:3])
-pid, host = int(sys.argv[3]), sys.argv[4]
+pid, host, started = int(sys.argv[3]), sys.argv[4], float(sys.argv[5])
 for d in (first, second):
     live, tasks = d["live"], d["tasks"]
     assert live is not None and live["pid"] == pid and live["host"] == host, live
+    # The writer's start: after the command was started, before the view was read.
+    assert started - 1 <= live["start_unix_s"] <= live["read_unix_s"], (started, live)
     assert live["is_open"] and not live["is_gone"], live
     assert d["file"]["run_state"] == "running", d["file"]
     counts = tasks["by_status"]
