@@ -7,30 +7,6 @@
 
 namespace simorch {
 
-std::string_view to_string(IntegratorKind kind) noexcept {
-  switch (kind) {
-    case IntegratorKind::euler:
-      return "euler";
-    case IntegratorKind::rk4:
-      return "rk4";
-    case IntegratorKind::dp45:
-      return "dp45";
-  }
-  return "unknown";
-}
-
-std::string_view to_string(AdvanceStatus status) noexcept {
-  switch (status) {
-    case AdvanceStatus::ok:
-      return "ok";
-    case AdvanceStatus::step_too_small:
-      return "step_too_small";
-    case AdvanceStatus::non_finite:
-      return "non_finite";
-  }
-  return "unknown";
-}
-
 namespace {
 
 void rk4_step(const DipModel& model, State& x, double u, double h) noexcept {

@@ -17,11 +17,7 @@ constexpr std::array<std::string_view, 5> initial_state_keys = {"distribution", 
                                                                 "file", "dataset"};
 
 InitialStateKind parse_distribution(const std::string& name, const std::string& path) {
-  for (const InitialStateKind kind : {InitialStateKind::fixed, InitialStateKind::uniform,
-                                      InitialStateKind::normal, InitialStateKind::file}) {
-    if (name == to_string(kind)) return kind;
-  }
-  throw ConfigError(path, name, "allowed: fixed, uniform, normal, file");
+  return parse_name<InitialStateKind>(name, path);
 }
 
 std::array<double, 6> parse_spread(const YAML::Node& node, const std::string& path) {
@@ -114,10 +110,7 @@ InitialStateSpec parse_initial_state(YamlMap map, const State& nominal_state,
 }
 
 SamplingKind parse_sampling(const std::string& name, const std::string& path) {
-  for (const SamplingKind kind : {SamplingKind::random, SamplingKind::lhs, SamplingKind::sobol}) {
-    if (name == to_string(kind)) return kind;
-  }
-  throw ConfigError(path, name, "allowed: random, lhs, sobol");
+  return parse_name<SamplingKind>(name, path);
 }
 
 bool is_power_of_two(std::uint64_t n) {

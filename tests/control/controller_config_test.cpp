@@ -6,6 +6,7 @@
 #include "closed_loop.hpp"
 #include "simorch/control/controller.hpp"
 #include "simorch/error.hpp"
+#include "support/thrown_by.hpp"
 
 namespace simorch {
 namespace {
@@ -16,13 +17,9 @@ ControllerConfig valid_config(ControllerKind kind) {
 
 /// Runs validate() and returns the ConfigError it threw (fails the test if none).
 ConfigError config_error_of(const ControllerConfig& config, std::string_view prefix) {
-  try {
-    validate(config, prefix);
-  } catch (const ConfigError& error) {
-    return error;
-  }
-  ADD_FAILURE() << "validate() accepted an invalid config";
-  return ConfigError("", "", "");
+  return test::thrown_by<ConfigError>([&] { validate(config, prefix); },
+                                      "validate() accepted an invalid config")
+      .value_or(ConfigError("", "", ""));
 }
 
 constexpr ControllerKind kAllKinds[] = {ControllerKind::classical_smc, ControllerKind::sta_smc,
@@ -30,11 +27,23 @@ constexpr ControllerKind kAllKinds[] = {ControllerKind::classical_smc, Controlle
                                         ControllerKind::open_loop};
 
 TEST(ControllerKind, names_match_the_study_file_keys) {
-  EXPECT_EQ(to_string(ControllerKind::classical_smc), "classical_smc");
-  EXPECT_EQ(to_string(ControllerKind::sta_smc), "sta_smc");
-  EXPECT_EQ(to_string(ControllerKind::adaptive_smc), "adaptive_smc");
-  EXPECT_EQ(to_string(ControllerKind::lqr), "lqr");
-  EXPECT_EQ(to_string(ControllerKind::open_loop), "open_loop");
+  EXPECT_EQ(allowed_names<ControllerKind>(),
+            "allowed: classical_smc, sta_smc, adaptive_smc, lqr, open_loop, "
+            "hybrid_adaptive_sta_smc, conditional_hybrid, swing_up_smc, mpc_controller");
+  for (const EnumName<ControllerKind>& row : enum_names<ControllerKind>) {
+    EXPECT_EQ(parse_name<ControllerKind>(to_string(row.value), "c"), row.value);
+  }
+}
+
+TEST(ControllerKind, an_unknown_name_is_refused_with_the_key_and_the_allowed_names) {
+  try {
+    parse_name<ControllerKind>("pid", "monte_carlo.controller");
+    FAIL() << "accepted 'pid'";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key_path(), "monte_carlo.controller");
+    EXPECT_EQ(e.value(), "pid");
+    EXPECT_EQ(e.allowed(), allowed_names<ControllerKind>());
+  }
 }
 
 TEST(ControllerKind, gain_counts_follow_the_seed_gain_order) {
