@@ -11,7 +11,7 @@ class ClassicalSmc final : public Controller {
  public:
   ClassicalSmc(const ControllerConfig& config, const DipModel& design_model)
       : model_(design_model),
-        surface_{config.gains[2], config.gains[3], config.gains[0], config.gains[1]},
+        surface_(surface_of(config)),
         switching_gain_(config.gains[4]),
         linear_gain_(config.gains[5]),
         boundary_layer_(config.boundary_layer),

@@ -17,8 +17,7 @@ class HybridAdaptiveStaSmc final : public Controller {
  public:
   HybridAdaptiveStaSmc(const ControllerConfig& config, const DipModel& design_model)
       : model_(design_model),
-        surface_{config.gains[0] * config.gains[1], config.gains[2] * config.gains[3],
-                 config.gains[0], config.gains[2]},
+        surface_(surface_of(config)),
         k1_init_(config.k1_init),
         k2_init_(config.k2_init),
         gamma1_(config.gamma1),

@@ -14,8 +14,7 @@ class StaSmc final : public Controller {
  public:
   StaSmc(const ControllerConfig& config, const DipModel& design_model)
       : model_(design_model),
-        surface_{config.gains[2] * config.gains[4], config.gains[3] * config.gains[5],
-                 config.gains[2], config.gains[3]},
+        surface_(surface_of(config)),
         twist_gain_(config.gains[0]),
         integral_gain_(config.gains[1]),
         damping_(config.damping_gain),
