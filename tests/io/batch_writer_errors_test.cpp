@@ -27,7 +27,7 @@ extern "C" const char* __lsan_default_suppressions() {
 namespace simorch {
 namespace {
 
-using test::TempDir;
+using test::ScopedTempDir;
 
 std::string contents(const std::filesystem::path& p) {
   std::string out(static_cast<std::size_t>(std::filesystem::file_size(p)), '\0');
@@ -56,7 +56,7 @@ void interrupted_file(const std::filesystem::path& path, const Study& study) {
 }
 
 TEST(BatchWriterErrors, resume_with_another_study_names_both_hashes) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "b.h5";
   const auto study = test::io_study(50, 0, false, 1);
   const auto other = test::io_study(50, 0, false, 2);  // another seed: other results
@@ -80,7 +80,7 @@ TEST(BatchWriterErrors, resume_with_another_study_names_both_hashes) {
 }
 
 TEST(BatchWriterErrors, resume_refuses_a_foreign_hdf5_file) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "foreign.h5";
   {
     auto file = h5::File::create(path);
@@ -96,7 +96,7 @@ TEST(BatchWriterErrors, resume_refuses_a_foreign_hdf5_file) {
 }
 
 TEST(BatchWriterErrors, resume_refuses_a_newer_format_version) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "newer.h5";
   const auto study = test::io_study(20, 0, false);
   interrupted_file(path, study);
@@ -114,7 +114,7 @@ TEST(BatchWriterErrors, resume_refuses_a_newer_format_version) {
 }
 
 TEST(BatchWriterErrors, resume_refuses_a_file_that_is_not_hdf5) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "notes.h5";
   std::ofstream(path) << "these are my notes, not a batch file\n";
   const auto e =
@@ -126,7 +126,7 @@ TEST(BatchWriterErrors, resume_refuses_a_file_that_is_not_hdf5) {
 }
 
 TEST(BatchWriterErrors, damaged_file_without_a_journal_is_refused_with_hdf5s_reason) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "done.h5";
   const auto study = test::io_study(300, 0, false);
   test::write_reference(path, study, 2);  // complete: its journal is gone
@@ -140,7 +140,7 @@ TEST(BatchWriterErrors, damaged_file_without_a_journal_is_refused_with_hdf5s_rea
 }
 
 TEST(BatchWriterErrors, running_file_without_its_journal_is_refused) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "orphan.h5";
   const auto study = test::io_study(20, 0, false);
   {
@@ -155,7 +155,7 @@ TEST(BatchWriterErrors, running_file_without_its_journal_is_refused) {
 }
 
 TEST(BatchWriterErrors, missing_output_folder_is_bad_input) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto e = expect_io_error([&] {
     BatchWriter(dir / "no-such-folder" / "b.h5", test::io_study(5, 0, false), OpenMode::create);
   });
@@ -164,7 +164,7 @@ TEST(BatchWriterErrors, missing_output_folder_is_bad_input) {
 }
 
 TEST(BatchWriterErrors, create_refuses_an_existing_file_or_journal) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto study = test::io_study(5, 0, false);
   std::ofstream(dir / "b.h5") << "precious";
   auto e = expect_io_error([&] { BatchWriter(dir / "b.h5", study, OpenMode::create); });
@@ -179,7 +179,7 @@ TEST(BatchWriterErrors, create_refuses_an_existing_file_or_journal) {
 }
 
 TEST(BatchWriterErrors, overwrite_that_fails_during_setup_keeps_the_old_file) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "keep.h5";
   const auto study = test::io_study(20, 0, false);
   interrupted_file(path, study);
@@ -202,7 +202,7 @@ TEST(BatchWriterErrors, overwrite_that_fails_during_setup_keeps_the_old_file) {
 
 TEST(BatchWriterErrors, file_held_by_another_writer_names_HDF5_USE_FILE_LOCKING) {
   unsetenv("HDF5_USE_FILE_LOCKING");
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "held.h5";
   const auto study = test::io_study(20, 0, false);
   interrupted_file(path, study);
@@ -221,7 +221,7 @@ TEST(BatchWriterErrors, file_held_by_another_writer_names_HDF5_USE_FILE_LOCKING)
 
 TEST(BatchWriterErrors, a_second_writer_on_the_same_output_is_refused) {
   // HDF5's own lock cannot see this case: --force builds a new file under another name.
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "busy.h5";
   const auto study = test::io_study(20, 0, false);
   BatchWriter first(path, study, OpenMode::create);
@@ -253,7 +253,7 @@ class DiskFull : public testing::Test {
   void TearDown() override {
     if (is_mounted_) ::umount2(mount_.c_str(), MNT_DETACH);
   }
-  TempDir dir_;
+  ScopedTempDir dir_;
   std::filesystem::path mount_;
   bool is_mounted_ = false;
 };
