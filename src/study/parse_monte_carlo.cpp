@@ -163,19 +163,11 @@ MonteCarloSection parse_monte_carlo(YamlMap section, const State& nominal_state,
                                     const std::filesystem::path& base_dir) {
   section.reject_unknown(monte_carlo_keys);
   MonteCarloSection result;
-  if (const auto samples = section.integer("samples")) {
-    if (*samples < 1) {
-      throw ConfigError(section.key_path("samples"), std::to_string(*samples),
-                        "allowed: an integer >= 1 (number of tasks)");
-    }
+  if (const auto samples = section.integer_at_least("samples", 1, "number of tasks")) {
     result.config.num_samples = static_cast<std::uint64_t>(*samples);
     result.has_samples = true;
   }
-  if (const auto seed = section.integer("seed")) {
-    if (*seed < 0) {
-      throw ConfigError(section.key_path("seed"), std::to_string(*seed),
-                        "allowed: an integer >= 0");
-    }
+  if (const auto seed = section.integer_at_least("seed", 0)) {
     result.config.seed = static_cast<std::uint64_t>(*seed);
     result.has_seed = true;
   }
