@@ -177,7 +177,7 @@ void validate_conditional(const ControllerConfig& c, std::string_view prefix) {
   require_positive(c.adapt_rate_limit, join(prefix, "adapt_rate_limit"));
   require_positive(c.angle_threshold, join(prefix, "angle_threshold"));
   require_positive(c.surface_threshold, join(prefix, "surface_threshold"));
-  require_non_negative(c.b_eq_threshold, join(prefix, "b_eq_threshold"));
+  require_non_negative(c.b_eq_threshold, join(prefix, "B_eq_threshold"));
   require_non_negative(c.w_angle, join(prefix, "w_angle"));
   require_non_negative(c.w_surface, join(prefix, "w_surface"));
   require_non_negative(c.w_singularity, join(prefix, "w_singularity"));

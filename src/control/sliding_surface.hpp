@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "simorch/control/controller.hpp"
+#include "simorch/error.hpp"
 #include "simorch/model/dip_model.hpp"
 
 namespace simorch::detail {
@@ -101,5 +103,34 @@ inline SlidingSurface surface_of(const ControllerConfig& config) noexcept {
       return {};
   }
 }
+
+/// What the classical, super-twisting and adaptive super-twisting laws share: the design
+/// model, the surface of their gains, the force limit, whether they add u_eq, and the
+/// reaching direction. Throws Error naming the law when the force does not move the
+/// surface at upright (the law could not reach it).
+struct SmcBase {
+  SmcBase(const ControllerConfig& config, const DipModel& design_model)
+      : model(design_model),
+        surface(surface_of(config)),
+        max_force(config.max_force),
+        uses_equivalent(config.enable_equivalent),
+        direction(surface.reaching_direction(design_model)) {
+    if (direction == 0.0) {
+      throw Error(std::string(to_string(config.kind)) +
+                  ": the force does not move the sliding surface at upright");
+    }
+  }
+
+  /// u_eq at x when the law adds it, else 0.
+  double equivalent_control(const State& x) const noexcept {
+    return uses_equivalent ? surface.equivalent_control(model, x) : 0.0;
+  }
+
+  DipModel model;
+  SlidingSurface surface;
+  double max_force;
+  bool uses_equivalent;
+  double direction;
+};
 
 }  // namespace simorch::detail
