@@ -22,6 +22,14 @@ ConfigError config_error_of(const ControllerConfig& config, std::string_view pre
       .value_or(ConfigError("", "", ""));
 }
 
+/// The key path of validate()'s error for a valid `kind` config after `change`.
+template <class Change>
+std::string bad_key(ControllerKind kind, Change change) {
+  ControllerConfig config = valid_config(kind);
+  change(config);
+  return config_error_of(config, "c").key_path();
+}
+
 constexpr ControllerKind kAllKinds[] = {ControllerKind::classical_smc, ControllerKind::sta_smc,
                                         ControllerKind::adaptive_smc, ControllerKind::lqr,
                                         ControllerKind::open_loop};
@@ -123,14 +131,15 @@ TEST(ValidateController, adaptive_gain_bounds_must_bracket_the_initial_gain) {
   EXPECT_EQ(high.key_path(), "a.K_init");
   EXPECT_NE(high.allowed().find("[0.1, 100]"), std::string::npos) << high.what();
 
-  config = valid_config(ControllerKind::adaptive_smc);
-  config.k_min = 5.0;
-  config.k_max = 1.0;
-  EXPECT_EQ(config_error_of(config, "a").key_path(), "a.K_max");
-
-  config = valid_config(ControllerKind::adaptive_smc);
-  config.adapt_rate_limit = 0.0;
-  EXPECT_EQ(config_error_of(config, "a").key_path(), "a.adapt_rate_limit");
+  EXPECT_EQ(bad_key(ControllerKind::adaptive_smc,
+                    [](ControllerConfig& c) {
+                      c.k_min = 5.0;
+                      c.k_max = 1.0;
+                    }),
+            "c.K_max");
+  EXPECT_EQ(
+      bad_key(ControllerKind::adaptive_smc, [](ControllerConfig& c) { c.adapt_rate_limit = 0.0; }),
+      "c.adapt_rate_limit");
 }
 
 TEST(ValidateController, lqr_weights_are_six_non_negative_q_and_a_positive_r) {
@@ -140,13 +149,8 @@ TEST(ValidateController, lqr_weights_are_six_non_negative_q_and_a_positive_r) {
   EXPECT_EQ(length.key_path(), "controllers.lqr.q");
   EXPECT_NE(length.value().find('3'), std::string::npos);
 
-  config = valid_config(ControllerKind::lqr);
-  config.q[2] = -1.0;
-  EXPECT_EQ(config_error_of(config, "l").key_path(), "l.q[2]");
-
-  config = valid_config(ControllerKind::lqr);
-  config.r = 0.0;
-  EXPECT_EQ(config_error_of(config, "l").key_path(), "l.r");
+  EXPECT_EQ(bad_key(ControllerKind::lqr, [](ControllerConfig& c) { c.q[2] = -1.0; }), "c.q[2]");
+  EXPECT_EQ(bad_key(ControllerKind::lqr, [](ControllerConfig& c) { c.r = 0.0; }), "c.r");
 }
 
 TEST(ValidateController, open_loop_sequence_must_be_finite) {
