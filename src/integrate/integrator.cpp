@@ -38,7 +38,7 @@ struct Dp45Memory {
 
 AdvanceStatus dp45_advance(const DipModel& model, State& x, double u, double dt,
                            const IntegratorOptions& options, Dp45Memory memory) noexcept {
-  using namespace detail::dopri;
+  using namespace integrate_detail::dopri;
   // The first period starts with one whole period; if that is too large, rejections cut
   // it down (the error estimate, unlike a starting-step heuristic, is exact about it).
   double h = memory.last_step > 0.0 ? std::min(memory.last_step, dt) : dt;
