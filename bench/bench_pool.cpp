@@ -52,6 +52,17 @@ std::uint64_t calibrate(double seconds) {
   return static_cast<std::uint64_t>(static_cast<double>(probe) * seconds / best_s);
 }
 
+/// The wall time per task (Google Benchmark inverts the rate) and the process CPU time per
+/// task since `cpu0_s`, for a loop that ran `tasks` tasks per iteration.
+void set_per_task_counters(benchmark::State& state, std::uint64_t tasks, double cpu0_s) {
+  state.counters["per_task"] =
+      benchmark::Counter(static_cast<double>(tasks), benchmark::Counter::kIsIterationInvariantRate |
+                                                         benchmark::Counter::kInvert);
+  state.counters["cpu_per_task"] =
+      (process_cpu_s() - cpu0_s) /
+      (static_cast<double>(state.iterations()) * static_cast<double>(tasks));
+}
+
 /// Per-task time of submit() + future.get() for empty tasks (the counter "per_task" is in
 /// seconds; Google Benchmark prints it with a unit).
 void BM_SubmitEmpty(benchmark::State& state) {
@@ -66,12 +77,7 @@ void BM_SubmitEmpty(benchmark::State& state) {
     for (std::size_t i = 0; i < batch; ++i) futures.push_back(pool.submit([] {}));
     for (auto& f : futures) f.get();
   }
-  state.counters["per_task"] =
-      benchmark::Counter(static_cast<double>(batch), benchmark::Counter::kIsIterationInvariantRate |
-                                                         benchmark::Counter::kInvert);
-  state.counters["cpu_per_task"] =
-      (process_cpu_s() - cpu0) /
-      (static_cast<double>(state.iterations()) * static_cast<double>(batch));
+  set_per_task_counters(state, batch, cpu0);
 }
 BENCHMARK(BM_SubmitEmpty)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
@@ -84,12 +90,7 @@ void BM_ChunkEmpty(benchmark::State& state) {
   for (auto _ : state) {
     pool.run_chunk({0, items}, [](std::uint64_t, int) {}).wait();
   }
-  state.counters["per_task"] =
-      benchmark::Counter(static_cast<double>(items), benchmark::Counter::kIsIterationInvariantRate |
-                                                         benchmark::Counter::kInvert);
-  state.counters["cpu_per_task"] =
-      (process_cpu_s() - cpu0) /
-      (static_cast<double>(state.iterations()) * static_cast<double>(items));
+  set_per_task_counters(state, items, cpu0);
 }
 BENCHMARK(BM_ChunkEmpty)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 

@@ -32,15 +32,9 @@
 namespace simorch::cli {
 namespace {
 
-struct RunArguments {
-  std::string study;
-  std::string output;
-  int threads = 0;
-  bool is_force = false;
-  bool is_resume = false;
+struct RunArguments : StudyCommandArguments {
   std::uint64_t chunk_min = 0;
   std::uint64_t chunk_max = 0;
-  bool is_quiet = false;
   bool is_skipping_space_check = false;
 };
 

@@ -23,14 +23,7 @@
 namespace simorch::cli {
 namespace {
 
-struct TuneArguments {
-  std::string study;
-  std::string output;
-  int threads = 0;
-  bool is_force = false;
-  bool is_resume = false;
-  bool is_quiet = false;
-};
+using TuneArguments = StudyCommandArguments;
 
 std::string gains_text(const std::vector<double>& gains) {
   std::string text = "[";

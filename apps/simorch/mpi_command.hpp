@@ -7,12 +7,24 @@
 
 #include <csignal>
 #include <exception>
+#include <string>
 
 #include "command_registry.hpp"
 #include "simorch/error.hpp"
 #include "simorch/run/stop_signal.hpp"
 
 namespace simorch::cli {
+
+/// What `run` and `tune` are given alike: the study, the file to write, pool threads per
+/// rank (0: one per core), --force / --resume (exclusive) and --quiet.
+struct StudyCommandArguments {
+  std::string study;
+  std::string output;
+  int threads = 0;
+  bool is_force = false;
+  bool is_resume = false;
+  bool is_quiet = false;
+};
 
 /// Runs `body` (which returns the exit code, agreed by all ranks under MPI) with the stop
 /// handlers installed throughout — under MPI through MPI_Finalize, where a rank may wait

@@ -14,8 +14,7 @@ namespace {
 class AdaptiveSmc final : public Controller {
  public:
   AdaptiveSmc(const ControllerConfig& config, const DipModel& design_model)
-      : surface_{config.gains[0] * config.gains[2], config.gains[1] * config.gains[3],
-                 config.gains[0], config.gains[1]},
+      : surface_(surface_of(config)),
         gamma_(config.gains[4]),
         alpha_(config.alpha),
         boundary_layer_(config.boundary_layer),

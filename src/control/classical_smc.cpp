@@ -10,24 +10,16 @@ namespace {
 class ClassicalSmc final : public Controller {
  public:
   ClassicalSmc(const ControllerConfig& config, const DipModel& design_model)
-      : model_(design_model),
-        surface_{config.gains[2], config.gains[3], config.gains[0], config.gains[1]},
+      : smc_(config, design_model),
         switching_gain_(config.gains[4]),
         linear_gain_(config.gains[5]),
-        boundary_layer_(config.boundary_layer),
-        max_force_(config.max_force),
-        uses_equivalent_(config.enable_equivalent),
-        direction_(surface_.reaching_direction(design_model)) {
-    if (direction_ == 0.0) {
-      throw Error("classical_smc: the force does not move the sliding surface at upright");
-    }
-  }
+        boundary_layer_(config.boundary_layer) {}
 
   double compute(const State& x, std::int64_t /*step*/, double /*dt*/) override {
-    const double s = surface_.value(x);
-    const double u_eq = uses_equivalent_ ? surface_.equivalent_control(model_, x) : 0.0;
+    const double s = smc_.surface.value(x);
+    const double u_eq = smc_.equivalent_control(x);
     const double reaching = switching_gain_ * unit_sat(s / boundary_layer_) + linear_gain_ * s;
-    return saturate(u_eq - direction_ * reaching, max_force_);
+    return saturate(u_eq - smc_.direction * reaching, smc_.max_force);
   }
 
   std::unique_ptr<Controller> clone() const override {
@@ -35,14 +27,10 @@ class ClassicalSmc final : public Controller {
   }
 
  private:
-  DipModel model_;
-  SlidingSurface surface_;
+  SmcBase smc_;
   double switching_gain_;
   double linear_gain_;
   double boundary_layer_;
-  double max_force_;
-  bool uses_equivalent_;
-  double direction_;
 };
 
 }  // namespace

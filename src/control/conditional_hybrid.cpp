@@ -25,7 +25,7 @@ class ConditionalHybrid final : public Controller {
  public:
   ConditionalHybrid(const ControllerConfig& c, const DipModel& design_model)
       : model_(design_model),
-        surface_{c.gains[0] * c.gains[2], c.gains[1] * c.gains[3], c.gains[0], c.gains[1]},
+        surface_(surface_of(c)),
         config_(c),
         direction_(surface_.reaching_direction(design_model)),
         k_(c.k_init) {

@@ -8,22 +8,12 @@
 
 namespace simorch::detail {
 
-/// Each expects a config that passed validate().
-std::unique_ptr<Controller> make_classical_smc(const ControllerConfig& config,
-                                               const DipModel& design_model);
-std::unique_ptr<Controller> make_sta_smc(const ControllerConfig& config,
-                                         const DipModel& design_model);
-std::unique_ptr<Controller> make_adaptive_smc(const ControllerConfig& config,
-                                              const DipModel& design_model);
-std::unique_ptr<Controller> make_lqr(const ControllerConfig& config, const DipModel& design_model);
-std::unique_ptr<Controller> make_open_loop(const ControllerConfig& config);
-std::unique_ptr<Controller> make_hybrid_adaptive_sta_smc(const ControllerConfig& config,
-                                                         const DipModel& design_model);
-std::unique_ptr<Controller> make_conditional_hybrid(const ControllerConfig& config,
-                                                    const DipModel& design_model);
-std::unique_ptr<Controller> make_swing_up_smc(const ControllerConfig& config,
-                                              const DipModel& design_model);
-std::unique_ptr<Controller> make_mpc_controller(const ControllerConfig& config,
-                                                const DipModel& design_model);
+/// The factory of one control law; each expects a config that passed validate().
+using MakeControlLaw = std::unique_ptr<Controller>(const ControllerConfig& config,
+                                                   const DipModel& design_model);
+
+/// One factory per ControllerKind, defined in the law's own file.
+MakeControlLaw make_classical_smc, make_sta_smc, make_adaptive_smc, make_lqr, make_open_loop,
+    make_hybrid_adaptive_sta_smc, make_conditional_hybrid, make_swing_up_smc, make_mpc_controller;
 
 }  // namespace simorch::detail

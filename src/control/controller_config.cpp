@@ -26,29 +26,36 @@ std::string join(std::string_view prefix, std::string_view field) {
   return key;
 }
 
-/// Names of the gains in config order, for messages (design.md, "Controllers").
-std::string_view gain_names(ControllerKind kind) noexcept {
-  switch (kind) {
-    case ControllerKind::classical_smc:
-      return "[k1, k2, lambda1, lambda2, K, kd]";
-    case ControllerKind::sta_smc:
-      return "[K1, K2, k1, k2, lambda1, lambda2]";
-    case ControllerKind::adaptive_smc:
-      return "[k1, k2, lambda1, lambda2, gamma]";
-    case ControllerKind::lqr:
-      return "none (lqr is set by q and r)";
-    case ControllerKind::open_loop:
-      return "none (open_loop is set by sequence)";
-    case ControllerKind::hybrid_adaptive_sta_smc:
-      return "[c1, lambda1, c2, lambda2]";
-    case ControllerKind::conditional_hybrid:
-      return "[k1, k2, lambda1, lambda2]";
-    case ControllerKind::swing_up_smc:
-      return "none (swing_up_smc hands over to stabilizing_controller)";
-    case ControllerKind::mpc_controller:
-      return "none (mpc_controller is set by horizon, q_x, q_theta, r_u)";
+/// How many gains each law takes and their names in config order, for messages
+/// (design.md, "Controllers").
+struct GainLayout {
+  ControllerKind kind;
+  std::size_t count;
+  std::string_view names;
+};
+
+constexpr GainLayout gain_layouts[] = {
+    {ControllerKind::classical_smc, 6, "[k1, k2, lambda1, lambda2, K, kd]"},
+    {ControllerKind::sta_smc, 6, "[K1, K2, k1, k2, lambda1, lambda2]"},
+    {ControllerKind::adaptive_smc, 5, "[k1, k2, lambda1, lambda2, gamma]"},
+    {ControllerKind::lqr, 0, "none (lqr is set by q and r)"},
+    {ControllerKind::open_loop, 0, "none (open_loop is set by sequence)"},
+    {ControllerKind::hybrid_adaptive_sta_smc, 4, "[c1, lambda1, c2, lambda2]"},
+    {ControllerKind::conditional_hybrid, 4, "[k1, k2, lambda1, lambda2]"},
+    {ControllerKind::swing_up_smc, 0, "none (swing_up_smc hands over to stabilizing_controller)"},
+    {ControllerKind::mpc_controller, 0,
+     "none (mpc_controller is set by horizon, q_x, q_theta, r_u)"},
+};
+
+GainLayout gain_layout(ControllerKind kind) noexcept {
+  for (const GainLayout& layout : gain_layouts) {
+    if (layout.kind == kind) return layout;
   }
-  return "";
+  return {kind, 0, ""};
+}
+
+std::string_view gain_names(ControllerKind kind) noexcept {
+  return gain_layout(kind).names;
 }
 
 void require_finite(double value, const std::string& key) {
@@ -170,7 +177,7 @@ void validate_conditional(const ControllerConfig& c, std::string_view prefix) {
   require_positive(c.adapt_rate_limit, join(prefix, "adapt_rate_limit"));
   require_positive(c.angle_threshold, join(prefix, "angle_threshold"));
   require_positive(c.surface_threshold, join(prefix, "surface_threshold"));
-  require_non_negative(c.b_eq_threshold, join(prefix, "b_eq_threshold"));
+  require_non_negative(c.b_eq_threshold, join(prefix, "B_eq_threshold"));
   require_non_negative(c.w_angle, join(prefix, "w_angle"));
   require_non_negative(c.w_surface, join(prefix, "w_surface"));
   require_non_negative(c.w_singularity, join(prefix, "w_singularity"));
@@ -216,47 +223,8 @@ void validate_swing_up(const ControllerConfig& c, std::string_view prefix) {
 
 }  // namespace
 
-std::string_view to_string(ControllerKind kind) noexcept {
-  switch (kind) {
-    case ControllerKind::classical_smc:
-      return "classical_smc";
-    case ControllerKind::sta_smc:
-      return "sta_smc";
-    case ControllerKind::adaptive_smc:
-      return "adaptive_smc";
-    case ControllerKind::lqr:
-      return "lqr";
-    case ControllerKind::open_loop:
-      return "open_loop";
-    case ControllerKind::hybrid_adaptive_sta_smc:
-      return "hybrid_adaptive_sta_smc";
-    case ControllerKind::conditional_hybrid:
-      return "conditional_hybrid";
-    case ControllerKind::swing_up_smc:
-      return "swing_up_smc";
-    case ControllerKind::mpc_controller:
-      return "mpc_controller";
-  }
-  return "unknown";
-}
-
 std::size_t expected_gain_count(ControllerKind kind) noexcept {
-  switch (kind) {
-    case ControllerKind::classical_smc:
-    case ControllerKind::sta_smc:
-      return 6;
-    case ControllerKind::adaptive_smc:
-      return 5;
-    case ControllerKind::hybrid_adaptive_sta_smc:
-    case ControllerKind::conditional_hybrid:
-      return 4;
-    case ControllerKind::lqr:
-    case ControllerKind::open_loop:
-    case ControllerKind::swing_up_smc:
-    case ControllerKind::mpc_controller:
-      return 0;
-  }
-  return 0;
+  return gain_layout(kind).count;
 }
 
 ControllerConfig default_config(ControllerKind kind) {

@@ -16,9 +16,7 @@ namespace {
 class HybridAdaptiveStaSmc final : public Controller {
  public:
   HybridAdaptiveStaSmc(const ControllerConfig& config, const DipModel& design_model)
-      : model_(design_model),
-        surface_{config.gains[0] * config.gains[1], config.gains[2] * config.gains[3],
-                 config.gains[0], config.gains[2]},
+      : smc_(config, design_model),
         k1_init_(config.k1_init),
         k2_init_(config.k2_init),
         gamma1_(config.gamma1),
@@ -29,27 +27,19 @@ class HybridAdaptiveStaSmc final : public Controller {
         k_max_(config.k_max),
         damping_(config.damping_gain),
         width_(config.sat_soft_width),
-        max_force_(config.max_force),
-        uses_equivalent_(config.enable_equivalent),
-        direction_(surface_.reaching_direction(design_model)),
         k1_(config.k1_init),
-        k2_(config.k2_init) {
-    if (direction_ == 0.0) {
-      throw Error(
-          "hybrid_adaptive_sta_smc: the force does not move the sliding surface at upright");
-    }
-  }
+        k2_(config.k2_init) {}
 
   double compute(const State& x, std::int64_t /*step*/, double dt) override {
-    const double sigma = surface_.value(x);
+    const double sigma = smc_.surface.value(x);
     const double switching = unit_sat(sigma / width_);
-    const double u_eq = uses_equivalent_ ? surface_.equivalent_control(model_, x) : 0.0;
+    const double u_eq = smc_.equivalent_control(x);
     const double twisting = -k1_ * std::sqrt(std::abs(sigma)) * switching + z_ - damping_ * sigma;
-    const double u_raw = u_eq + direction_ * twisting;
-    const double u = saturate(u_raw, max_force_);
+    const double u_raw = u_eq + smc_.direction * twisting;
+    const double u = saturate(u_raw, smc_.max_force);
 
     // Same anti-windup as sta_smc: no integration towards a saturated actuator.
-    z_ = integrate_twisting(z_, -k2_ * switching, direction_, u_raw, max_force_, dt);
+    z_ = integrate_twisting(z_, -k2_ * switching, smc_.direction, u_raw, smc_.max_force, dt);
     // Gains are held inside the dead zone (as in the seed), so noise does not ratchet them.
     const double magnitude = std::abs(sigma);
     if (magnitude > dead_zone_ && std::isfinite(magnitude)) {
@@ -72,14 +62,10 @@ class HybridAdaptiveStaSmc final : public Controller {
     return std::clamp(gain + std::clamp(rate, -rate_limit_, rate_limit_) * dt, 0.0, k_max_);
   }
 
-  DipModel model_;
-  SlidingSurface surface_;
+  SmcBase smc_;
   double k1_init_, k2_init_, gamma1_, gamma2_, leak_, dead_zone_, rate_limit_, k_max_;
   double damping_;
   double width_;
-  double max_force_;
-  bool uses_equivalent_;
-  double direction_;
   double k1_;       ///< adapted twisting gain (per task)
   double k2_;       ///< adapted integral gain (per task)
   double z_ = 0.0;  ///< super-twisting integral [N] (per task)

@@ -29,7 +29,8 @@ class OpenLoop final : public Controller {
 
 }  // namespace
 
-std::unique_ptr<Controller> make_open_loop(const ControllerConfig& config) {
+std::unique_ptr<Controller> make_open_loop(
+    const ControllerConfig& config, const DipModel& /*design_model: an open loop needs none*/) {
   return std::make_unique<OpenLoop>(config);
 }
 

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
+#include "simorch/control/controller.hpp"
+#include "simorch/error.hpp"
 #include "simorch/model/dip_model.hpp"
 
 namespace simorch::detail {
@@ -76,6 +79,58 @@ struct SlidingSurface {
   /// Relative threshold on |∂ṡ/∂u| below which u_eq is dropped (units 1/kg·m per unit gain;
   /// the nominal DIP has |∂θ̈1/∂u| ≈ 1).
   static constexpr double kTinyInputGain = 1e-6;
+};
+
+/// The surface an SMC law's gains define, in the seed's gain order (design.md,
+/// "Controllers"): classical_smc [k1, k2, λ1, λ2, …] gives s = λ1θ1 + λ2θ2 + k1θ̇1 + k2θ̇2;
+/// sta_smc [K1, K2, k1, k2, λ1, λ2], adaptive_smc and conditional_hybrid [k1, k2, λ1, λ2, …]
+/// give σ = k1(θ̇1 + λ1θ1) + k2(θ̇2 + λ2θ2); hybrid_adaptive_sta_smc [c1, λ1, c2, λ2] gives
+/// σ = c1(θ̇1 + λ1θ1) + c2(θ̇2 + λ2θ2). The one place the laws and the batch kernel read the
+/// surface gains from; a zero surface for a kind without one. Expects validated gains.
+inline SlidingSurface surface_of(const ControllerConfig& config) noexcept {
+  const auto& g = config.gains;
+  switch (config.kind) {
+    case ControllerKind::classical_smc:
+      return {g[2], g[3], g[0], g[1]};
+    case ControllerKind::sta_smc:
+      return {g[2] * g[4], g[3] * g[5], g[2], g[3]};
+    case ControllerKind::adaptive_smc:
+    case ControllerKind::conditional_hybrid:
+      return {g[0] * g[2], g[1] * g[3], g[0], g[1]};
+    case ControllerKind::hybrid_adaptive_sta_smc:
+      return {g[0] * g[1], g[2] * g[3], g[0], g[2]};
+    default:
+      return {};
+  }
+}
+
+/// What the classical, super-twisting and adaptive super-twisting laws share: the design
+/// model, the surface of their gains, the force limit, whether they add u_eq, and the
+/// reaching direction. Throws Error naming the law when the force does not move the
+/// surface at upright (the law could not reach it).
+struct SmcBase {
+  SmcBase(const ControllerConfig& config, const DipModel& design_model)
+      : model(design_model),
+        surface(surface_of(config)),
+        max_force(config.max_force),
+        uses_equivalent(config.enable_equivalent),
+        direction(surface.reaching_direction(design_model)) {
+    if (direction == 0.0) {
+      throw Error(std::string(to_string(config.kind)) +
+                  ": the force does not move the sliding surface at upright");
+    }
+  }
+
+  /// u_eq at x when the law adds it, else 0.
+  double equivalent_control(const State& x) const noexcept {
+    return uses_equivalent ? surface.equivalent_control(model, x) : 0.0;
+  }
+
+  DipModel model;
+  SlidingSurface surface;
+  double max_force;
+  bool uses_equivalent;
+  double direction;
 };
 
 }  // namespace simorch::detail

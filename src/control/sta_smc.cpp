@@ -13,33 +13,25 @@ namespace {
 class StaSmc final : public Controller {
  public:
   StaSmc(const ControllerConfig& config, const DipModel& design_model)
-      : model_(design_model),
-        surface_{config.gains[2] * config.gains[4], config.gains[3] * config.gains[5],
-                 config.gains[2], config.gains[3]},
+      : smc_(config, design_model),
         twist_gain_(config.gains[0]),
         integral_gain_(config.gains[1]),
         damping_(config.damping_gain),
-        boundary_layer_(config.boundary_layer),
-        max_force_(config.max_force),
-        uses_equivalent_(config.enable_equivalent),
-        direction_(surface_.reaching_direction(design_model)) {
-    if (direction_ == 0.0) {
-      throw Error("sta_smc: the force does not move the sliding surface at upright");
-    }
-  }
+        boundary_layer_(config.boundary_layer) {}
 
   double compute(const State& x, std::int64_t /*step*/, double dt) override {
-    const double sigma = surface_.value(x);
+    const double sigma = smc_.surface.value(x);
     const double switching = unit_sat(sigma / boundary_layer_);
-    const double u_eq = uses_equivalent_ ? surface_.equivalent_control(model_, x) : 0.0;
+    const double u_eq = smc_.equivalent_control(x);
     const double twisting =
         -twist_gain_ * std::sqrt(std::abs(sigma)) * switching + z_ - damping_ * sigma;
-    const double u_raw = u_eq + direction_ * twisting;
-    const double u = saturate(u_raw, max_force_);
+    const double u_raw = u_eq + smc_.direction * twisting;
+    const double u = saturate(u_raw, smc_.max_force);
 
     // Anti-windup: stop integrating while the actuator is saturated in the direction the
     // integral would push it further, and never let z alone exceed what the actuator can do.
-    z_ = integrate_twisting(z_, -integral_gain_ * switching, direction_, u_raw, max_force_, dt);
+    z_ = integrate_twisting(z_, -integral_gain_ * switching, smc_.direction, u_raw, smc_.max_force,
+                            dt);
     return u;
   }
 
@@ -50,15 +42,11 @@ class StaSmc final : public Controller {
   }
 
  private:
-  DipModel model_;
-  SlidingSurface surface_;
+  SmcBase smc_;
   double twist_gain_;     ///< K1
   double integral_gain_;  ///< K2
   double damping_;
   double boundary_layer_;
-  double max_force_;
-  bool uses_equivalent_;
-  double direction_;
   double z_ = 0.0;  ///< Super-twisting integral term [N].
 };
 

@@ -14,6 +14,17 @@ std::string rows_text(std::uint64_t first, std::uint64_t count) {
   return "rows [" + std::to_string(first) + ", " + std::to_string(first + count) + ")";
 }
 
+/// Selects rows [first, first + count) of `file_space`, whose dimensions are `d`, and
+/// returns the memory space of that block.
+Dataspace select_rows(Dataspace& file_space, std::vector<std::uint64_t> d, std::uint64_t first,
+                      std::uint64_t count) {
+  std::vector<std::uint64_t> start(d.size(), 0);
+  start[0] = first;
+  d[0] = count;
+  file_space.select_hyperslab(start, d);
+  return Dataspace::simple(d);
+}
+
 }  // namespace
 
 Dataspace Dataset::space() const {
@@ -52,11 +63,7 @@ void Dataset::write_rows_raw(std::uint64_t first, std::uint64_t count, const voi
     throw IoError(file(), "write " + rows_text(first, count) + " of " + name(),
                   "outside the dataset's " + std::to_string(d.empty() ? 0 : d[0]) + " rows");
   }
-  std::vector<std::uint64_t> start(d.size(), 0);
-  start[0] = first;
-  d[0] = count;
-  file_space.select_hyperslab(start, d);
-  const auto mem_space = Dataspace::simple(d);
+  const auto mem_space = select_rows(file_space, d, first, count);
   detail::check(H5Dwrite(id(), mem_type.id(), mem_space.id(), file_space.id(), H5P_DEFAULT, data),
                 file(), [&] { return "write " + rows_text(first, count) + " of " + name(); });
 }
@@ -77,11 +84,7 @@ void Dataset::read_rows_raw(std::uint64_t first, std::uint64_t count, void* data
     throw IoError(file(), "read " + rows_text(first, count) + " of " + name(),
                   "outside the dataset's " + std::to_string(d[0]) + " rows", true);
   }
-  std::vector<std::uint64_t> start(d.size(), 0);
-  start[0] = first;
-  d[0] = count;
-  file_space.select_hyperslab(start, d);
-  const auto mem_space = Dataspace::simple(d);
+  const auto mem_space = select_rows(file_space, d, first, count);
   detail::check(H5Dread(id(), mem_type.id(), mem_space.id(), file_space.id(), H5P_DEFAULT, data),
                 file(), [&] { return "read " + rows_text(first, count) + " of " + name(); });
 }

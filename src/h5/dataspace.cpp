@@ -29,30 +29,32 @@ Dataspace Dataspace::simple(const std::vector<std::uint64_t>& dims,
                    "");
 }
 
-std::vector<std::uint64_t> Dataspace::dims() const {
-  const int rank = H5Sget_simple_extent_ndims(id());
+namespace {
+
+/// The current (or, with is_max, the maximum) dimensions of `space`.
+std::vector<std::uint64_t> extent(const Dataspace& space, bool is_max) {
+  const int rank = H5Sget_simple_extent_ndims(space.id());
   if (rank < 0) {
-    detail::fail(file(), "get dataspace rank");
+    detail::fail(space.file(), "get dataspace rank");
   }
   std::vector<hsize_t> out(static_cast<std::size_t>(rank));
   if (rank > 0) {
-    detail::check(H5Sget_simple_extent_dims(id(), out.data(), nullptr), file(),
-                  [] { return "get dataspace dims"; });
+    detail::check(H5Sget_simple_extent_dims(space.id(), is_max ? nullptr : out.data(),
+                                            is_max ? out.data() : nullptr),
+                  space.file(),
+                  [&] { return is_max ? "get dataspace max dims" : "get dataspace dims"; });
   }
   return detail::from_hsize(out);
 }
 
+}  // namespace
+
+std::vector<std::uint64_t> Dataspace::dims() const {
+  return extent(*this, false);
+}
+
 std::vector<std::uint64_t> Dataspace::max_dims() const {
-  const int rank = H5Sget_simple_extent_ndims(id());
-  if (rank < 0) {
-    detail::fail(file(), "get dataspace rank");
-  }
-  std::vector<hsize_t> out(static_cast<std::size_t>(rank));
-  if (rank > 0) {
-    detail::check(H5Sget_simple_extent_dims(id(), nullptr, out.data()), file(),
-                  [] { return "get dataspace max dims"; });
-  }
-  return detail::from_hsize(out);
+  return extent(*this, true);
 }
 
 std::uint64_t Dataspace::num_elements() const {

@@ -2,9 +2,11 @@
 
 #include <hdf5.h>
 
+#include <bit>
 #include <string>
 
 #include "check.hpp"
+#include "simorch/error.hpp"
 
 namespace simorch::h5 {
 namespace {
@@ -37,49 +39,25 @@ bool Datatype::is_compound() const {
   return H5Tget_class(id()) == H5T_COMPOUND;
 }
 
-template <>
-Datatype native_type<double>() {
-  return copy_of(H5T_NATIVE_DOUBLE);
+Datatype native_integer_type(std::size_t size, bool is_signed) {
+  // H5T_NATIVE_* are run-time values (reading one opens the library): no static table.
+  const hid_t signed_types[] = {H5T_NATIVE_INT8, H5T_NATIVE_INT16, H5T_NATIVE_INT32,
+                                H5T_NATIVE_INT64};
+  const hid_t unsigned_types[] = {H5T_NATIVE_UINT8, H5T_NATIVE_UINT16, H5T_NATIVE_UINT32,
+                                  H5T_NATIVE_UINT64};
+  const auto index = static_cast<std::size_t>(std::countr_zero(size));  // 1, 2, 4, 8 → 0 … 3
+  if (!std::has_single_bit(size) || index > 3) {
+    throw IoError("", "make integer type",
+                  "no native integer of " + std::to_string(size) + " bytes");
+  }
+  return copy_of(is_signed ? signed_types[index] : unsigned_types[index]);
 }
-template <>
-Datatype native_type<float>() {
-  return copy_of(H5T_NATIVE_FLOAT);
-}
-template <>
-Datatype native_type<std::int8_t>() {
-  return copy_of(H5T_NATIVE_INT8);
-}
-template <>
-Datatype native_type<std::uint8_t>() {
-  return copy_of(H5T_NATIVE_UINT8);
-}
-template <>
-Datatype native_type<std::int16_t>() {
-  return copy_of(H5T_NATIVE_INT16);
-}
-template <>
-Datatype native_type<std::uint16_t>() {
-  return copy_of(H5T_NATIVE_UINT16);
-}
-template <>
-Datatype native_type<std::int32_t>() {
-  return copy_of(H5T_NATIVE_INT32);
-}
-template <>
-Datatype native_type<std::uint32_t>() {
-  return copy_of(H5T_NATIVE_UINT32);
-}
-template <>
-Datatype native_type<std::int64_t>() {
-  return copy_of(H5T_NATIVE_INT64);
-}
-template <>
-Datatype native_type<std::uint64_t>() {
-  return copy_of(H5T_NATIVE_UINT64);
-}
-template <>
-Datatype native_type<char>() {
-  return copy_of(H5T_NATIVE_CHAR);
+
+Datatype native_float_type(std::size_t size) {
+  if (size != sizeof(float) && size != sizeof(double)) {
+    throw IoError("", "make float type", "no native float of " + std::to_string(size) + " bytes");
+  }
+  return copy_of(size == sizeof(float) ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE);
 }
 
 Datatype fixed_string_type(std::size_t size) {

@@ -46,24 +46,19 @@ namespace {
 // H5Dclose and friends always drop the identifier. Shared copies (H5Iinc_ref) only lose
 // one reference either way.
 herr_t close_id(hid_t id) noexcept {
-  switch (H5Iget_type(id)) {
-    case H5I_FILE:
-      return H5Fclose(id);
-    case H5I_GROUP:
-      return H5Gclose(id);
-    case H5I_DATASET:
-      return H5Dclose(id);
-    case H5I_DATASPACE:
-      return H5Sclose(id);
-    case H5I_DATATYPE:
-      return H5Tclose(id);
-    case H5I_ATTR:
-      return H5Aclose(id);
-    case H5I_GENPROP_LST:
-      return H5Pclose(id);
-    default:
-      return H5Idec_ref(id);
+  struct Closer {
+    H5I_type_t type;
+    herr_t (*close)(hid_t);
+  };
+  const Closer closers[] = {{H5I_FILE, &H5Fclose},       {H5I_GROUP, &H5Gclose},
+                            {H5I_DATASET, &H5Dclose},    {H5I_DATASPACE, &H5Sclose},
+                            {H5I_DATATYPE, &H5Tclose},   {H5I_ATTR, &H5Aclose},
+                            {H5I_GENPROP_LST, &H5Pclose}};
+  const H5I_type_t type = H5Iget_type(id);
+  for (const Closer& closer : closers) {
+    if (closer.type == type) return closer.close(id);
   }
+  return H5Idec_ref(id);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 // the difference to the 4th-order one is the error estimate. The last stage is evaluated
 // at the new point (first same as last), so an accepted step costs six evaluations.
 
-namespace simorch::detail::dopri {
+namespace simorch::integrate_detail::dopri {
 
 inline constexpr double a21 = 1.0 / 5.0;
 inline constexpr double a31 = 3.0 / 40.0, a32 = 9.0 / 40.0;
@@ -22,4 +22,4 @@ inline constexpr double b1 = 35.0 / 384.0, b3 = 500.0 / 1113.0, b4 = 125.0 / 192
 inline constexpr double e1 = 71.0 / 57600.0, e3 = -71.0 / 16695.0, e4 = 71.0 / 1920.0,
                         e5 = -17253.0 / 339200.0, e6 = 22.0 / 525.0, e7 = -1.0 / 40.0;
 
-}  // namespace simorch::detail::dopri
+}  // namespace simorch::integrate_detail::dopri

@@ -7,30 +7,6 @@
 
 namespace simorch {
 
-std::string_view to_string(IntegratorKind kind) noexcept {
-  switch (kind) {
-    case IntegratorKind::euler:
-      return "euler";
-    case IntegratorKind::rk4:
-      return "rk4";
-    case IntegratorKind::dp45:
-      return "dp45";
-  }
-  return "unknown";
-}
-
-std::string_view to_string(AdvanceStatus status) noexcept {
-  switch (status) {
-    case AdvanceStatus::ok:
-      return "ok";
-    case AdvanceStatus::step_too_small:
-      return "step_too_small";
-    case AdvanceStatus::non_finite:
-      return "non_finite";
-  }
-  return "unknown";
-}
-
 namespace {
 
 void rk4_step(const DipModel& model, State& x, double u, double h) noexcept {
@@ -62,7 +38,7 @@ struct Dp45Memory {
 
 AdvanceStatus dp45_advance(const DipModel& model, State& x, double u, double dt,
                            const IntegratorOptions& options, Dp45Memory memory) noexcept {
-  using namespace detail::dopri;
+  using namespace integrate_detail::dopri;
   // The first period starts with one whole period; if that is too large, rejections cut
   // it down (the error estimate, unlike a starting-step heuristic, is exact about it).
   double h = memory.last_step > 0.0 ? std::min(memory.last_step, dt) : dt;

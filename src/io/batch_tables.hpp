@@ -55,23 +55,6 @@ struct ErrorRow {
   char message[TaskSummary::message_capacity];
 };
 
-/// The fields a record shares by name with its table row and its journal copy, as one
-/// list per record: `segment_fields(to) = segment_fields(from)` copies them either way.
-/// (The segment index of rank/thread rows, the host text and the outcome differ in type.)
-template <class Record>
-auto segment_fields(Record& r) {
-  return std::tie(r.segment, r.start_unix_s, r.end_unix_s, r.wall_s, r.setup_s, r.finalize_s,
-                  r.ranks, r.threads_per_rank, r.tasks_done);
-}
-template <class Record>
-auto rank_fields(Record& r) {
-  return std::tie(r.rank, r.threads, r.tasks, r.compute_s, r.idle_s, r.comm_s, r.wall_s);
-}
-template <class Record>
-auto thread_fields(Record& r) {
-  return std::tie(r.rank, r.thread, r.tasks, r.busy_s);
-}
-
 /// The HDF5 type of one element (`size` bytes for text).
 h5::Datatype element_h5_type(ElementType type, std::size_t size);
 /// The compound type of `table`'s row struct, every field.

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -126,34 +127,23 @@ void header_fields(Io& io, Record& h) {
   io(h.study_canonical);
 }
 
+// The timing in the order of segment_fields, rank_fields and thread_fields
+// (include/simorch/io/run_timing.hpp), a rank's host right after its rank.
 template <class Io, class Record>
 void timing_fields(Io& io, Record& t) {
-  io(t.segment);
-  io(t.start_unix_s);
-  io(t.end_unix_s);
-  io(t.wall_s);
-  io(t.setup_s);
-  io(t.finalize_s);
-  io(t.ranks);
-  io(t.threads_per_rank);
-  io(t.tasks_done);
+  const auto each = [&io](auto&... field) { (io(field), ...); };
+  std::apply(each, segment_fields(t));
   io(t.outcome);  // RunOutcome: int32
   io.sequence(t.rank_timing, [&](auto& r) {
-    io(r.rank);
-    io(r.host);
-    io(r.threads);
-    io(r.tasks);
-    io(r.compute_s);
-    io(r.idle_s);
-    io(r.comm_s);
-    io(r.wall_s);
+    std::apply(
+        [&](auto& rank, auto&... rest) {
+          io(rank);
+          io(r.host);
+          (io(rest), ...);
+        },
+        rank_fields(r));
   });
-  io.sequence(t.thread_timing, [&](auto& th) {
-    io(th.rank);
-    io(th.thread);
-    io(th.tasks);
-    io(th.busy_s);
-  });
+  io.sequence(t.thread_timing, [&](auto& th) { std::apply(each, thread_fields(th)); });
 }
 
 std::vector<std::byte> encode_header(const JournalHeader& header) {

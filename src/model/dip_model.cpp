@@ -61,16 +61,6 @@ struct Dynamics {
 
 }  // namespace
 
-std::string_view to_string(ModelKind kind) noexcept {
-  switch (kind) {
-    case ModelKind::full:
-      return "full";
-    case ModelKind::simplified:
-      return "simplified";
-  }
-  return "unknown";
-}
-
 DipModel::DipModel(ModelKind kind, const DipParams& params) : kind_(kind), params_(params) {
   validate(params_);
   const DipParams& p = params_;

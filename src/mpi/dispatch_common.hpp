@@ -4,9 +4,9 @@
 #include <vector>
 
 #include "mpi_channel.hpp"
+#include "run/local_runner.hpp"
 #include "simorch/io/run_timing.hpp"
 #include "simorch/run/dispatch.hpp"
-#include "simorch/run/local_runner.hpp"
 
 namespace simorch::mpi::detail {
 

@@ -8,10 +8,10 @@
 #include "dispatch_common.hpp"
 #include "mpi_channel.hpp"
 #include "mpi_workers.hpp"
+#include "run/root_loop.hpp"
 #include "simorch/error.hpp"
 #include "simorch/mpi/mpi_session.hpp"
 #include "simorch/run/guided_scheduler.hpp"
-#include "simorch/run/root_loop.hpp"
 #include "simorch/run/stop_signal.hpp"
 #include "worker_loop.hpp"
 

@@ -8,8 +8,8 @@
 #include <optional>
 #include <vector>
 
-#include "simorch/run/messages.hpp"
-#include "simorch/run/result_block.hpp"
+#include "run/messages.hpp"
+#include "run/result_block.hpp"
 
 namespace simorch::mpi::detail {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "mpi_channel.hpp"
-#include "simorch/run/root_loop.hpp"
+#include "run/root_loop.hpp"
 
 namespace simorch::mpi::detail {
 

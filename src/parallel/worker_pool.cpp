@@ -32,7 +32,7 @@ std::chrono::nanoseconds to_duration(double seconds) {
 
 }  // namespace
 
-namespace detail {
+namespace parallel_detail {
 
 /// One queued index range and its progress; shared by the queue, the workers running it
 /// and every ChunkHandle.
@@ -97,9 +97,9 @@ struct ChunkState {
   }
 };
 
-}  // namespace detail
+}  // namespace parallel_detail
 
-void detail::throw_nested_map_ordered() {
+void parallel_detail::throw_nested_map_ordered() {
   throw Error(
       "WorkerPool::map_ordered called from one of the pool's own threads; it would wait for "
       "work queued behind itself");
@@ -208,7 +208,8 @@ int WorkerPool::this_thread_index() noexcept {
 
 ChunkHandle WorkerPool::run_chunk(TaskRange range, ItemFunction fn, DoneFunction on_done) {
   if (range.empty()) range.end = range.begin;
-  auto chunk = std::make_shared<detail::ChunkState>(this, range, std::move(fn), std::move(on_done));
+  auto chunk =
+      std::make_shared<parallel_detail::ChunkState>(this, range, std::move(fn), std::move(on_done));
   if (range.empty()) {
     chunk->complete();
   } else {
@@ -217,7 +218,7 @@ ChunkHandle WorkerPool::run_chunk(TaskRange range, ItemFunction fn, DoneFunction
   return ChunkHandle(std::move(chunk));
 }
 
-void WorkerPool::enqueue(const std::shared_ptr<detail::ChunkState>& chunk) {
+void WorkerPool::enqueue(const std::shared_ptr<parallel_detail::ChunkState>& chunk) {
   int to_wake = 0;
   {
     std::lock_guard lock(mutex_);
@@ -250,10 +251,10 @@ void WorkerPool::worker_loop(int index) {
       --num_sleeping_;
       continue;
     }
-    const std::shared_ptr<detail::ChunkState> chunk = queue_.front();
+    const std::shared_ptr<parallel_detail::ChunkState> chunk = queue_.front();
     lock.unlock();
 
-    detail::ChunkState& c = *chunk;
+    parallel_detail::ChunkState& c = *chunk;
     const std::uint64_t size = c.size();
     std::int64_t t0 = now_ns();
     for (;;) {

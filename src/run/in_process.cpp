@@ -3,10 +3,10 @@
 #include <cstdlib>
 #include <optional>
 
+#include "run/root_loop.hpp"
 #include "simorch/error.hpp"
 #include "simorch/run/cores.hpp"
 #include "simorch/run/guided_scheduler.hpp"
-#include "simorch/run/root_loop.hpp"
 #include "simorch/run/stop_signal.hpp"
 #include "simorch/run/study_setup.hpp"
 

@@ -1,4 +1,4 @@
-#include "simorch/run/local_runner.hpp"
+#include "run/local_runner.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,4 +1,4 @@
-#include "simorch/run/result_writer_thread.hpp"
+#include "run/result_writer_thread.hpp"
 
 #include <chrono>
 #include <exception>

@@ -1,4 +1,4 @@
-#include "simorch/run/root_loop.hpp"
+#include "run/root_loop.hpp"
 
 #include <algorithm>
 #include <utility>

@@ -58,7 +58,7 @@ bool plan_controller(const ControllerConfig& config, const DipModel& design, Ker
   plan.max_force = config.max_force;
   plan.boundary_layer = config.boundary_layer;
   plan.uses_equivalent = config.enable_equivalent;
-  SlidingSurface surface;
+  const SlidingSurface surface = detail::surface_of(config);
   switch (config.kind) {
     case ControllerKind::lqr: {
       plan.controller = detail::KernelController::lqr;
@@ -75,20 +75,17 @@ bool plan_controller(const ControllerConfig& config, const DipModel& design, Ker
       return true;
     case ControllerKind::classical_smc:  // [k1, k2, λ1, λ2, K, kd]
       plan.controller = detail::KernelController::classical_smc;
-      surface = {g[2], g[3], g[0], g[1]};
       plan.switching_gain = g[4];
       plan.linear_gain = g[5];
       break;
     case ControllerKind::sta_smc:  // [K1, K2, k1, k2, λ1, λ2]
       plan.controller = detail::KernelController::sta_smc;
-      surface = {g[2] * g[4], g[3] * g[5], g[2], g[3]};
       plan.switching_gain = g[0];
       plan.linear_gain = g[1];
       plan.damping = config.damping_gain;
       break;
     case ControllerKind::adaptive_smc:  // [k1, k2, λ1, λ2, γ]
       plan.controller = detail::KernelController::adaptive_smc;
-      surface = {g[0] * g[2], g[1] * g[3], g[0], g[1]};
       plan.gamma = g[4];
       plan.alpha = config.alpha;
       plan.leak_rate = config.leak_rate;

@@ -10,13 +10,6 @@
 namespace simorch::study_detail {
 namespace {
 
-// In ControllerKind order.
-constexpr std::array<std::string_view, 9> controller_names = {
-    "classical_smc",      "sta_smc",
-    "adaptive_smc",       "lqr",
-    "open_loop",          "hybrid_adaptive_sta_smc",
-    "conditional_hybrid", "swing_up_smc",
-    "mpc_controller"};
 constexpr std::array<std::string_view, 41> controller_keys = {"gains",
                                                               "max_force",
                                                               "boundary_layer",
@@ -56,10 +49,7 @@ constexpr std::array<std::string_view, 41> controller_keys = {"gains",
                                                               "r_u"};
 
 ControllerKind parse_kind(const std::string& name) {
-  for (std::size_t i = 0; i < controller_names.size(); ++i) {
-    if (name == controller_names[i]) return static_cast<ControllerKind>(i);
-  }
-  throw ConfigError("monte_carlo.controller", name, "allowed: " + join_keys(controller_names));
+  return parse_name<ControllerKind>(name, "monte_carlo.controller");
 }
 
 /// A map under `parent` named like the chosen controller but misspelt would otherwise be
@@ -147,12 +137,7 @@ ControllerConfig parse_controller(YamlMap controllers, YamlMap defaults, const s
       throw ConfigError(map.key_path("stabilizing_controller"), stabilizer,
                         "a stabilising controller other than swing_up_smc");
     }
-    try {
-      parse_kind(stabilizer);
-    } catch (const ConfigError&) {
-      throw ConfigError(map.key_path("stabilizing_controller"), stabilizer,
-                        "allowed: " + join_keys(controller_names));
-    }
+    parse_name<ControllerKind>(stabilizer, map.key_path("stabilizing_controller"));
     config.stabilizer = std::make_shared<const ControllerConfig>(
         parse_controller(controllers, defaults, stabilizer, ignored));
   }

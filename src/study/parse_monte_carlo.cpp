@@ -17,11 +17,7 @@ constexpr std::array<std::string_view, 5> initial_state_keys = {"distribution", 
                                                                 "file", "dataset"};
 
 InitialStateKind parse_distribution(const std::string& name, const std::string& path) {
-  for (const InitialStateKind kind : {InitialStateKind::fixed, InitialStateKind::uniform,
-                                      InitialStateKind::normal, InitialStateKind::file}) {
-    if (name == to_string(kind)) return kind;
-  }
-  throw ConfigError(path, name, "allowed: fixed, uniform, normal, file");
+  return parse_name<InitialStateKind>(name, path);
 }
 
 std::array<double, 6> parse_spread(const YAML::Node& node, const std::string& path) {
@@ -114,10 +110,7 @@ InitialStateSpec parse_initial_state(YamlMap map, const State& nominal_state,
 }
 
 SamplingKind parse_sampling(const std::string& name, const std::string& path) {
-  for (const SamplingKind kind : {SamplingKind::random, SamplingKind::lhs, SamplingKind::sobol}) {
-    if (name == to_string(kind)) return kind;
-  }
-  throw ConfigError(path, name, "allowed: random, lhs, sobol");
+  return parse_name<SamplingKind>(name, path);
 }
 
 bool is_power_of_two(std::uint64_t n) {
@@ -170,19 +163,11 @@ MonteCarloSection parse_monte_carlo(YamlMap section, const State& nominal_state,
                                     const std::filesystem::path& base_dir) {
   section.reject_unknown(monte_carlo_keys);
   MonteCarloSection result;
-  if (const auto samples = section.integer("samples")) {
-    if (*samples < 1) {
-      throw ConfigError(section.key_path("samples"), std::to_string(*samples),
-                        "allowed: an integer >= 1 (number of tasks)");
-    }
+  if (const auto samples = section.integer_at_least("samples", 1, "number of tasks")) {
     result.config.num_samples = static_cast<std::uint64_t>(*samples);
     result.has_samples = true;
   }
-  if (const auto seed = section.integer("seed")) {
-    if (*seed < 0) {
-      throw ConfigError(section.key_path("seed"), std::to_string(*seed),
-                        "allowed: an integer >= 0");
-    }
+  if (const auto seed = section.integer_at_least("seed", 0)) {
     result.config.seed = static_cast<std::uint64_t>(*seed);
     result.has_seed = true;
   }

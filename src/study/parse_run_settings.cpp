@@ -15,17 +15,6 @@ constexpr std::array<std::string_view, 4> execution_keys = {"threads", "min_chun
 // Far beyond any node's core count: larger values are typos that would exhaust threads.
 constexpr std::int64_t max_threads = 4096;
 
-std::int64_t integer_at_least(YamlMap& map, std::string_view key, std::int64_t fallback,
-                              std::int64_t minimum) {
-  const auto value = map.integer(key);
-  if (!value) return fallback;
-  if (*value < minimum) {
-    throw ConfigError(map.key_path(key), std::to_string(*value),
-                      fmt::format("allowed: an integer >= {}", minimum));
-  }
-  return *value;
-}
-
 }  // namespace
 
 void parse_output(YamlMap section, OutputConfig& output, SimConfig& sim) {
@@ -36,22 +25,24 @@ void parse_output(YamlMap section, OutputConfig& output, SimConfig& sim) {
     }
     output.path = *path;
   }
-  sim.save_every = integer_at_least(section, "save_every", sim.save_every, 0);
+  sim.save_every = section.integer_at_least("save_every", 0).value_or(sim.save_every);
 }
 
 ExecutionConfig parse_execution(YamlMap section) {
   section.reject_unknown(execution_keys);
   ExecutionConfig execution;
-  const std::int64_t threads = integer_at_least(section, "threads", execution.threads, 0);
+  const std::int64_t threads = section.integer_at_least("threads", 0).value_or(execution.threads);
   if (threads > max_threads) {
     throw ConfigError(section.key_path("threads"), std::to_string(threads),
                       fmt::format("allowed: 0 (all cores) to {}", max_threads));
   }
   execution.threads = static_cast<int>(threads);
-  execution.min_chunk = static_cast<std::uint64_t>(
-      integer_at_least(section, "min_chunk", static_cast<std::int64_t>(execution.min_chunk), 1));
-  execution.max_chunk = static_cast<std::uint64_t>(
-      integer_at_least(section, "max_chunk", static_cast<std::int64_t>(execution.max_chunk), 1));
+  execution.min_chunk =
+      static_cast<std::uint64_t>(section.integer_at_least("min_chunk", 1)
+                                     .value_or(static_cast<std::int64_t>(execution.min_chunk)));
+  execution.max_chunk =
+      static_cast<std::uint64_t>(section.integer_at_least("max_chunk", 1)
+                                     .value_or(static_cast<std::int64_t>(execution.max_chunk)));
   if (execution.max_chunk < execution.min_chunk) {
     throw ConfigError(section.key_path("max_chunk"), std::to_string(execution.max_chunk),
                       fmt::format("allowed: >= min_chunk = {}", execution.min_chunk));

@@ -40,18 +40,11 @@ State parse_state(const YAML::Node& node, const std::string& path) {
 }
 
 ModelKind parse_model(const std::string& name, const std::string& path) {
-  for (const ModelKind kind : {ModelKind::full, ModelKind::simplified}) {
-    if (name == to_string(kind)) return kind;
-  }
-  throw ConfigError(path, name, "allowed: full, simplified");
+  return parse_name<ModelKind>(name, path);
 }
 
 IntegratorKind parse_integrator(const std::string& name, const std::string& path) {
-  for (const IntegratorKind kind :
-       {IntegratorKind::euler, IntegratorKind::rk4, IntegratorKind::dp45}) {
-    if (name == to_string(kind)) return kind;
-  }
-  throw ConfigError(path, name, "allowed: euler, rk4, dp45");
+  return parse_name<IntegratorKind>(name, path);
 }
 
 StateBounds parse_bounds(YamlMap bounds) {

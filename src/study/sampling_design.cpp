@@ -100,18 +100,6 @@ double from_digits(std::uint32_t leading, std::uint64_t random_bits) noexcept {
 
 }  // namespace
 
-std::string_view to_string(SamplingKind kind) noexcept {
-  switch (kind) {
-    case SamplingKind::random:
-      return "random";
-    case SamplingKind::lhs:
-      return "lhs";
-    case SamplingKind::sobol:
-      return "sobol";
-  }
-  return "?";
-}
-
 SamplingDesign::SamplingDesign(SamplingKind kind, std::uint64_t seed, std::size_t num_dims,
                                std::uint64_t num_samples)
     : kind_(kind), seed_(seed), num_dims_(num_dims), num_samples_(num_samples) {

@@ -4,20 +4,6 @@
 
 namespace simorch {
 
-std::string_view to_string(InitialStateKind kind) noexcept {
-  switch (kind) {
-    case InitialStateKind::fixed:
-      return "fixed";
-    case InitialStateKind::uniform:
-      return "uniform";
-    case InitialStateKind::normal:
-      return "normal";
-    case InitialStateKind::file:
-      return "file";
-  }
-  return "unknown";
-}
-
 bool ParameterUncertainty::is_active() const noexcept {
   return std::any_of(fraction.begin(), fraction.end(), [](double f) { return f > 0.0; });
 }

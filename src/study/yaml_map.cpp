@@ -16,6 +16,16 @@ std::string join_path(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
 
+/// The value of `key` read by `convert` (which names the key path in its errors); nullopt
+/// when absent.
+template <class Convert>
+auto converted(YamlMap& map, std::string_view key, Convert convert)
+    -> std::optional<decltype(convert(YAML::Node(), std::string()))> {
+  const auto node = map.take(key);
+  if (!node) return std::nullopt;
+  return convert(*node, map.key_path(key));
+}
+
 }  // namespace
 
 std::string describe(const YAML::Node& node) {
@@ -132,33 +142,34 @@ std::optional<YAML::Node> YamlMap::take(std::string_view key) {
 }
 
 std::optional<double> YamlMap::number(std::string_view key) {
-  const auto node = take(key);
-  if (!node) return std::nullopt;
-  return to_number(*node, key_path(key));
+  return converted(*this, key, to_number);
 }
 
 std::optional<std::int64_t> YamlMap::integer(std::string_view key) {
-  const auto node = take(key);
-  if (!node) return std::nullopt;
-  return to_integer(*node, key_path(key));
+  return converted(*this, key, to_integer);
+}
+
+std::optional<std::int64_t> YamlMap::integer_at_least(std::string_view key, std::int64_t minimum,
+                                                      std::string_view meaning) {
+  const auto value = integer(key);
+  if (value && *value < minimum) {
+    std::string allowed = "allowed: an integer >= " + std::to_string(minimum);
+    if (!meaning.empty()) allowed += " (" + std::string(meaning) + ")";
+    throw ConfigError(key_path(key), std::to_string(*value), allowed);
+  }
+  return value;
 }
 
 std::optional<bool> YamlMap::boolean(std::string_view key) {
-  const auto node = take(key);
-  if (!node) return std::nullopt;
-  return to_bool(*node, key_path(key));
+  return converted(*this, key, to_bool);
 }
 
 std::optional<std::string> YamlMap::text(std::string_view key) {
-  const auto node = take(key);
-  if (!node) return std::nullopt;
-  return to_text(*node, key_path(key));
+  return converted(*this, key, to_text);
 }
 
 std::optional<std::vector<double>> YamlMap::numbers(std::string_view key) {
-  const auto node = take(key);
-  if (!node) return std::nullopt;
-  return to_numbers(*node, key_path(key));
+  return converted(*this, key, to_numbers);
 }
 
 YamlMap YamlMap::section(std::string_view key) {

@@ -41,6 +41,9 @@ class YamlMap {
   std::optional<YAML::Node> take(std::string_view key);
   std::optional<double> number(std::string_view key);
   std::optional<std::int64_t> integer(std::string_view key);
+  /// integer(key), a ConfigError "allowed: an integer >= minimum" (then `meaning`) below it.
+  std::optional<std::int64_t> integer_at_least(std::string_view key, std::int64_t minimum,
+                                               std::string_view meaning = "");
   std::optional<bool> boolean(std::string_view key);
   std::optional<std::string> text(std::string_view key);
   std::optional<std::vector<double>> numbers(std::string_view key);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <string>
 
 #include "simorch/error.hpp"
@@ -75,45 +76,46 @@ void require_non_negative(double value, const std::string& key) {
   }
 }
 
+/// One number of a map under cost_function: its key and the field it sets.
+struct CostNumber {
+  const char* key;
+  double CostConfig::*field;
+};
+
+constexpr CostNumber weight_numbers[] = {{"state_error", &CostConfig::weight_state_error},
+                                         {"control_effort", &CostConfig::weight_control_effort},
+                                         {"control_rate", &CostConfig::weight_control_rate},
+                                         {"stability", &CostConfig::weight_stability}};
+constexpr CostNumber norm_numbers[] = {{"state_error", &CostConfig::norm_state_error},
+                                       {"control_effort", &CostConfig::norm_control_effort},
+                                       {"control_rate", &CostConfig::norm_control_rate},
+                                       {"sliding", &CostConfig::norm_sliding}};
+constexpr CostNumber combine_numbers[] = {{"mean", &CostConfig::combine_mean},
+                                          {"max", &CostConfig::combine_max}};
+constexpr CostNumber top_numbers[] = {
+    {"instability_penalty", &CostConfig::instability_penalty},
+    {"normalization_threshold", &CostConfig::normalization_threshold}};
+
+/// Reads `numbers` from `map` (at key path `path`) into `c`, keeping the defaults of absent
+/// keys; with `is_non_negative` each must be >= 0 (the norms only scale and may be anything).
+void read_numbers(const YAML::Node& map, const std::string& path,
+                  std::span<const CostNumber> numbers, bool is_non_negative, CostConfig& c) {
+  for (const CostNumber& n : numbers) {
+    const std::string key = path + "." + n.key;
+    c.*n.field = number(map[n.key], key, c.*n.field);
+    if (is_non_negative) require_non_negative(c.*n.field, key);
+  }
+}
+
 CostConfig parse_cost(const YAML::Node& section) {
   CostConfig c;
   if (!section) return c;
   reject_conflicting_duplicates(section, "cost_function");
-  const YAML::Node w = section["weights"];
-  const YAML::Node n = section["norms"];
-  const YAML::Node m = section["combine_weights"];
-  c.weight_state_error =
-      number(w["state_error"], "cost_function.weights.state_error", c.weight_state_error);
-  c.weight_control_effort =
-      number(w["control_effort"], "cost_function.weights.control_effort", c.weight_control_effort);
-  c.weight_control_rate =
-      number(w["control_rate"], "cost_function.weights.control_rate", c.weight_control_rate);
-  c.weight_stability =
-      number(w["stability"], "cost_function.weights.stability", c.weight_stability);
-  c.norm_state_error =
-      number(n["state_error"], "cost_function.norms.state_error", c.norm_state_error);
-  c.norm_control_effort =
-      number(n["control_effort"], "cost_function.norms.control_effort", c.norm_control_effort);
-  c.norm_control_rate =
-      number(n["control_rate"], "cost_function.norms.control_rate", c.norm_control_rate);
-  c.norm_sliding = number(n["sliding"], "cost_function.norms.sliding", c.norm_sliding);
-  c.instability_penalty = number(section["instability_penalty"],
-                                 "cost_function.instability_penalty", c.instability_penalty);
-  c.combine_mean = number(m["mean"], "cost_function.combine_weights.mean", c.combine_mean);
-  c.combine_max = number(m["max"], "cost_function.combine_weights.max", c.combine_max);
-  c.normalization_threshold =
-      number(section["normalization_threshold"], "cost_function.normalization_threshold",
-             c.normalization_threshold);
-  for (const auto& [value, key] : {std::pair{c.weight_state_error, "weights.state_error"},
-                                   {c.weight_control_effort, "weights.control_effort"},
-                                   {c.weight_control_rate, "weights.control_rate"},
-                                   {c.weight_stability, "weights.stability"},
-                                   {c.instability_penalty, "instability_penalty"},
-                                   {c.combine_mean, "combine_weights.mean"},
-                                   {c.combine_max, "combine_weights.max"},
-                                   {c.normalization_threshold, "normalization_threshold"}}) {
-    require_non_negative(value, std::string("cost_function.") + key);
-  }
+  read_numbers(section["weights"], "cost_function.weights", weight_numbers, true, c);
+  read_numbers(section["norms"], "cost_function.norms", norm_numbers, false, c);
+  read_numbers(section["combine_weights"], "cost_function.combine_weights", combine_numbers, true,
+               c);
+  read_numbers(section, "cost_function", top_numbers, true, c);
   return c;
 }
 

@@ -15,30 +15,14 @@
 #include "simorch/study/make_task.hpp"
 #include "simorch/study/study.hpp"
 #include "support/run_cli.hpp"
+#include "support/small_study.hpp"
 
 namespace simorch::analysis {
 namespace {
 
 using test::ScopedTempDir;
 
-constexpr const char* study_yaml = R"(
-simulation:
-  model: full
-  integrator: rk4
-  dt: 0.01
-  duration: 1.0
-controllers:
-  lqr:
-    q: [10, 100, 100, 1, 1, 1]
-    r: 0.1
-monte_carlo:
-  samples: 16
-  seed: 3
-  controller: lqr
-  initial_state:
-    distribution: uniform
-    spread: [0.0, 0.05, 0.05, 0.0, 0.0, 0.0]
-)";
+const std::string study_yaml = test::lqr_study_text(16, 3, "0.05");
 
 // Runs tasks [begin, end) of `study` as if on `threads` pool threads of rank 0.
 std::vector<TaskSummary> run_tasks(const Study& study, std::uint64_t begin, std::uint64_t end,

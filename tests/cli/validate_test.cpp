@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "support/bad_studies.hpp"
 #include "support/run_cli.hpp"
 
 namespace simorch {
@@ -16,114 +17,12 @@ using test::ScopedTempDir;
 
 const std::filesystem::path examples = std::filesystem::path(SIMORCH_SOURCE_DIR) / "examples";
 
-/// A valid study that each bad case breaks in one place.
-const std::string valid_study = R"(physics:
-  cart_mass: 1.5
-  pendulum1_com: 0.2
-physics_uncertainty:
-  cart_mass: 0.05
-simulation:
-  dt: 0.01
-  duration: 2.0
-  model: full
-  integrator: rk4
-  initial_state: [0, 0.05, -0.03, 0, 0, 0]
-controllers:
-  classical_smc:
-    gains: [23.07, 12.85, 5.51, 3.49, 2.23, 0.15]
-    boundary_layer: 0.3
-monte_carlo:
-  samples: 100
-  seed: 3
-  controller: classical_smc
-  initial_state:
-    distribution: uniform
-    spread: [0, 0.1, 0.1, 0, 0, 0]
-output:
-  path: out.h5
-execution:
-  threads: 2
-  min_chunk: 1
-  max_chunk: 64
-)";
-
-/// One bad study: `from` in valid_study replaced by `to`, and the key path the
-/// one-line error must name.
-struct BadStudy {
-  const char* name;
-  const char* from;
-  const char* to;
-  const char* key_path;
-};
-
-std::ostream& operator<<(std::ostream& out, const BadStudy& c) {
-  return out << c.name;
-}
-
-const BadStudy bad_studies[] = {
-    {"unknown_monte_carlo_key", "samples: 100", "sample: 100", "monte_carlo.sample"},
-    {"negative_samples", "samples: 100", "samples: -5", "monte_carlo.samples"},
-    {"zero_samples", "samples: 100", "samples: 0", "monte_carlo.samples"},
-    {"negative_seed", "seed: 3", "seed: -1", "monte_carlo.seed"},
-    {"zero_dt", "dt: 0.01", "dt: 0", "simulation.dt"},
-    {"negative_dt", "dt: 0.01", "dt: -0.01", "simulation.dt"},
-    {"duration_below_dt", "duration: 2.0", "duration: 0.001", "simulation.duration"},
-    {"dt_not_a_number", "dt: 0.01", "dt: fast", "simulation.dt"},
-    {"conflicting_duplicate_dt", "dt: 0.01", "dt: 0.01\n  dt: 0.02", "simulation.dt"},
-    {"unknown_integrator", "integrator: rk4", "integrator: rk45", "simulation.integrator"},
-    {"unknown_model", "model: full", "model: exact", "simulation.model"},
-    {"min_step_above_dt", "integrator: rk4", "integrator: dp45\n  min_step: 0.1",
-     "simulation.min_step"},
-    {"zero_rtol", "integrator: rk4", "integrator: dp45\n  rtol: 0", "simulation.rtol"},
-    {"unknown_bounds_key", "model: full", "model: full\n  bounds: {max_x: 3}",
-     "simulation.bounds.max_x"},
-    {"initial_state_of_five", "[0, 0.05, -0.03, 0, 0, 0]", "[0, 0.05, -0.03, 0, 0]",
-     "simulation.initial_state"},
-    {"unknown_controller", "controller: classical_smc", "controller: pid_controller",
-     "monte_carlo.controller"},
-    {"gains_of_wrong_length", "gains: [23.07, 12.85, 5.51, 3.49, 2.23, 0.15]",
-     "gains: [23.07, 12.85, 5.51]", "controllers.classical_smc"},
-    {"misspelt_controller_key", "boundary_layer: 0.3", "boundary_layr: 0.3",
-     "controllers.classical_smc.boundary_layr"},
-    {"unknown_distribution", "distribution: uniform", "distribution: gaussian",
-     "monte_carlo.initial_state.distribution"},
-    {"spread_of_five", "spread: [0, 0.1, 0.1, 0, 0, 0]", "spread: [0, 0.1, 0.1, 0, 0]",
-     "monte_carlo.initial_state.spread"},
-    {"negative_spread", "spread: [0, 0.1, 0.1, 0, 0, 0]", "spread: -0.1",
-     "monte_carlo.initial_state.spread"},
-    {"spread_with_fixed", "distribution: uniform", "distribution: fixed",
-     "monte_carlo.initial_state.spread"},
-    {"missing_state_file", "distribution: uniform\n    spread: [0, 0.1, 0.1, 0, 0, 0]",
-     "distribution: file\n    file: no_such_states.csv", "monte_carlo.initial_state.file"},
-    {"state_file_of_unknown_type", "distribution: uniform\n    spread: [0, 0.1, 0.1, 0, 0, 0]",
-     "distribution: file\n    file: states.json", "monte_carlo.initial_state.file"},
-    {"unknown_output_key", "path: out.h5", "file: out.h5", "output.file"},
-    {"negative_save_every", "path: out.h5", "path: out.h5\n  save_every: -1", "output.save_every"},
-    {"unknown_execution_key", "threads: 2", "thread: 2", "execution.thread"},
-    {"max_chunk_below_min_chunk", "max_chunk: 64", "max_chunk: 0", "execution.max_chunk"},
-    {"negative_mass", "cart_mass: 1.5", "cart_mass: -1", "physics.cart_mass"},
-    {"com_beyond_link", "pendulum1_com: 0.2", "pendulum1_com: 0.5", "physics.pendulum1_com"},
-    {"misspelt_physics_key", "cart_mass: 1.5\n  pendulum1", "cart_mas: 1.5\n  pendulum1",
-     "physics.cart_mas"},
-    {"uncertainty_fraction_of_one", "physics_uncertainty:\n  cart_mass: 0.05",
-     "physics_uncertainty:\n  cart_mass: 1.0", "physics_uncertainty.cart_mass"},
-    {"uncertainty_moves_com_off_link", "physics_uncertainty:\n  cart_mass: 0.05",
-     "physics_uncertainty:\n  pendulum1_com: 0.9\n  pendulum1_length: 0.2",
-     "physics_uncertainty.pendulum1_com"},
-    {"misspelt_section", "monte_carlo:", "monte_carol:", "monte_carol"},
-    {"yaml_syntax_error", "seed: 3", "seed: [3", "line"},
-};
-
-class ValidateRejects : public ::testing::TestWithParam<BadStudy> {};
+class ValidateRejects : public ::testing::TestWithParam<test::BadStudy> {};
 
 TEST_P(ValidateRejects, with_exit_code_2_and_one_line_naming_the_key) {
-  const BadStudy& c = GetParam();
-  std::string yaml = valid_study;
-  const auto at = yaml.find(c.from);
-  ASSERT_NE(at, std::string::npos) << "test case does not apply: " << c.from;
-  yaml.replace(at, std::string(c.from).size(), c.to);
+  const test::BadStudy& c = GetParam();
   const ScopedTempDir dir("validate");
-  const auto study = dir.write_file("study.yaml", yaml);
+  const auto study = dir.write_file("study.yaml", test::bad_study_text(c));
 
   const CliResult result = run_simorch({"validate", study.string()});
   EXPECT_EQ(result.exit_code, 2) << result.describe();
@@ -134,13 +33,13 @@ TEST_P(ValidateRejects, with_exit_code_2_and_one_line_naming_the_key) {
   EXPECT_EQ(lines[0].rfind("simorch: error: ", 0), 0u) << lines[0];
 }
 
-INSTANTIATE_TEST_SUITE_P(BadStudies, ValidateRejects, ::testing::ValuesIn(bad_studies),
-                         [](const auto& test_info) { return std::string(test_info.param.name); });
+INSTANTIATE_TEST_SUITE_P(BadStudies, ValidateRejects, ::testing::ValuesIn(test::bad_studies()),
+                         [](const auto& test_info) { return test_info.param.name; });
 
 TEST(Validate, base_case_of_the_bad_studies_is_valid) {
   const ScopedTempDir dir("validate");
   const CliResult result =
-      run_simorch({"validate", dir.write_file("s.yaml", valid_study).string()});
+      run_simorch({"validate", dir.write_file("s.yaml", test::valid_study_text()).string()});
   EXPECT_EQ(result.exit_code, 0) << result.describe();
   EXPECT_NE(result.out.find("tasks: 100\n"), std::string::npos) << result.out;
 }

@@ -6,6 +6,7 @@
 #include "closed_loop.hpp"
 #include "simorch/control/controller.hpp"
 #include "simorch/error.hpp"
+#include "support/thrown_by.hpp"
 
 namespace simorch {
 namespace {
@@ -16,13 +17,17 @@ ControllerConfig valid_config(ControllerKind kind) {
 
 /// Runs validate() and returns the ConfigError it threw (fails the test if none).
 ConfigError config_error_of(const ControllerConfig& config, std::string_view prefix) {
-  try {
-    validate(config, prefix);
-  } catch (const ConfigError& error) {
-    return error;
-  }
-  ADD_FAILURE() << "validate() accepted an invalid config";
-  return ConfigError("", "", "");
+  return test::thrown_by<ConfigError>([&] { validate(config, prefix); },
+                                      "validate() accepted an invalid config")
+      .value_or(ConfigError("", "", ""));
+}
+
+/// The key path of validate()'s error for a valid `kind` config after `change`.
+template <class Change>
+std::string bad_key(ControllerKind kind, Change change) {
+  ControllerConfig config = valid_config(kind);
+  change(config);
+  return config_error_of(config, "c").key_path();
 }
 
 constexpr ControllerKind kAllKinds[] = {ControllerKind::classical_smc, ControllerKind::sta_smc,
@@ -30,11 +35,23 @@ constexpr ControllerKind kAllKinds[] = {ControllerKind::classical_smc, Controlle
                                         ControllerKind::open_loop};
 
 TEST(ControllerKind, names_match_the_study_file_keys) {
-  EXPECT_EQ(to_string(ControllerKind::classical_smc), "classical_smc");
-  EXPECT_EQ(to_string(ControllerKind::sta_smc), "sta_smc");
-  EXPECT_EQ(to_string(ControllerKind::adaptive_smc), "adaptive_smc");
-  EXPECT_EQ(to_string(ControllerKind::lqr), "lqr");
-  EXPECT_EQ(to_string(ControllerKind::open_loop), "open_loop");
+  EXPECT_EQ(allowed_names<ControllerKind>(),
+            "allowed: classical_smc, sta_smc, adaptive_smc, lqr, open_loop, "
+            "hybrid_adaptive_sta_smc, conditional_hybrid, swing_up_smc, mpc_controller");
+  for (const EnumName<ControllerKind>& row : enum_names<ControllerKind>) {
+    EXPECT_EQ(parse_name<ControllerKind>(to_string(row.value), "c"), row.value);
+  }
+}
+
+TEST(ControllerKind, an_unknown_name_is_refused_with_the_key_and_the_allowed_names) {
+  try {
+    parse_name<ControllerKind>("pid", "monte_carlo.controller");
+    FAIL() << "accepted 'pid'";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key_path(), "monte_carlo.controller");
+    EXPECT_EQ(e.value(), "pid");
+    EXPECT_EQ(e.allowed(), allowed_names<ControllerKind>());
+  }
 }
 
 TEST(ControllerKind, gain_counts_follow_the_seed_gain_order) {
@@ -114,14 +131,15 @@ TEST(ValidateController, adaptive_gain_bounds_must_bracket_the_initial_gain) {
   EXPECT_EQ(high.key_path(), "a.K_init");
   EXPECT_NE(high.allowed().find("[0.1, 100]"), std::string::npos) << high.what();
 
-  config = valid_config(ControllerKind::adaptive_smc);
-  config.k_min = 5.0;
-  config.k_max = 1.0;
-  EXPECT_EQ(config_error_of(config, "a").key_path(), "a.K_max");
-
-  config = valid_config(ControllerKind::adaptive_smc);
-  config.adapt_rate_limit = 0.0;
-  EXPECT_EQ(config_error_of(config, "a").key_path(), "a.adapt_rate_limit");
+  EXPECT_EQ(bad_key(ControllerKind::adaptive_smc,
+                    [](ControllerConfig& c) {
+                      c.k_min = 5.0;
+                      c.k_max = 1.0;
+                    }),
+            "c.K_max");
+  EXPECT_EQ(
+      bad_key(ControllerKind::adaptive_smc, [](ControllerConfig& c) { c.adapt_rate_limit = 0.0; }),
+      "c.adapt_rate_limit");
 }
 
 TEST(ValidateController, lqr_weights_are_six_non_negative_q_and_a_positive_r) {
@@ -131,13 +149,8 @@ TEST(ValidateController, lqr_weights_are_six_non_negative_q_and_a_positive_r) {
   EXPECT_EQ(length.key_path(), "controllers.lqr.q");
   EXPECT_NE(length.value().find('3'), std::string::npos);
 
-  config = valid_config(ControllerKind::lqr);
-  config.q[2] = -1.0;
-  EXPECT_EQ(config_error_of(config, "l").key_path(), "l.q[2]");
-
-  config = valid_config(ControllerKind::lqr);
-  config.r = 0.0;
-  EXPECT_EQ(config_error_of(config, "l").key_path(), "l.r");
+  EXPECT_EQ(bad_key(ControllerKind::lqr, [](ControllerConfig& c) { c.q[2] = -1.0; }), "c.q[2]");
+  EXPECT_EQ(bad_key(ControllerKind::lqr, [](ControllerConfig& c) { c.r = 0.0; }), "c.r");
 }
 
 TEST(ValidateController, open_loop_sequence_must_be_finite) {

@@ -62,13 +62,9 @@ TEST(Convergence, euler_converges_at_order_one) {
   EXPECT_NEAR(order, 1.0, 0.3);
 }
 
-TEST(Integrator, names_its_kinds_and_statuses) {
-  EXPECT_EQ(to_string(IntegratorKind::euler), "euler");
-  EXPECT_EQ(to_string(IntegratorKind::rk4), "rk4");
+TEST(Integrator, names_its_kinds) {
+  EXPECT_EQ(allowed_names<IntegratorKind>(), "allowed: euler, rk4, dp45");
   EXPECT_EQ(to_string(IntegratorKind::dp45), "dp45");
-  EXPECT_EQ(to_string(AdvanceStatus::ok), "ok");
-  EXPECT_EQ(to_string(AdvanceStatus::step_too_small), "step_too_small");
-  EXPECT_EQ(to_string(AdvanceStatus::non_finite), "non_finite");
 }
 
 TEST(Integrator, reports_non_finite_state_and_input) {

@@ -66,7 +66,7 @@ TEST(BatchSchema, names_are_unique_and_status_names_come_from_the_task_status) {
 
 // A written file holds exactly the schema's datasets, with its types, shapes and fills.
 TEST(BatchSchema, a_written_file_holds_exactly_the_schema) {
-  test::TempDir dir;
+  test::ScopedTempDir dir;
   const auto path = dir / "schema.h5";
   const std::uint64_t n = 5;
   const auto study = test::io_study(n, 2, true);  // trajectories and sampled parameters
@@ -114,7 +114,7 @@ TEST(BatchSchema, a_written_file_holds_exactly_the_schema) {
 
 // Every summary column holds the bytes of its TaskSummary member, row = task id.
 TEST(BatchSchema, every_summary_column_stores_its_member) {
-  test::TempDir dir;
+  test::ScopedTempDir dir;
   const auto path = dir / "members.h5";
   const std::uint64_t n = 40;
   const auto study = test::io_study(n, 0, false);

@@ -27,7 +27,7 @@ extern "C" const char* __lsan_default_suppressions() {
 namespace simorch {
 namespace {
 
-using test::TempDir;
+using test::ScopedTempDir;
 
 std::string contents(const std::filesystem::path& p) {
   std::string out(static_cast<std::size_t>(std::filesystem::file_size(p)), '\0');
@@ -55,8 +55,24 @@ void interrupted_file(const std::filesystem::path& path, const Study& study) {
   writer.close(test::fake_timing(1, RunOutcome::interrupted, 10));
 }
 
+/// The file of interrupted_file() is still there as written: the right study resumes it
+/// with its 10 tasks done.
+void expect_intact_interrupted_file(const std::filesystem::path& path, const Study& study) {
+  BatchWriter writer(path, study, OpenMode::resume);
+  EXPECT_EQ(writer.num_done(), 10u);
+  writer.close(test::fake_timing(1, RunOutcome::interrupted, 0));
+}
+
+/// A fresh folder, the batch file there and the 20-task study the cases below write.
+class TwentyTaskFile : public testing::Test {
+ protected:
+  ScopedTempDir dir;
+  const std::filesystem::path path = dir / "b.h5";
+  const Study study = test::io_study(20, 0, false);
+};
+
 TEST(BatchWriterErrors, resume_with_another_study_names_both_hashes) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "b.h5";
   const auto study = test::io_study(50, 0, false, 1);
   const auto other = test::io_study(50, 0, false, 2);  // another seed: other results
@@ -74,13 +90,11 @@ TEST(BatchWriterErrors, resume_with_another_study_names_both_hashes) {
         << what;
   }
   // The refused resume left the file as it was: the right study still continues it.
-  BatchWriter writer(path, study, OpenMode::resume);
-  EXPECT_EQ(writer.num_done(), 10u);
-  writer.close(test::fake_timing(1, RunOutcome::interrupted, 0));
+  expect_intact_interrupted_file(path, study);
 }
 
 TEST(BatchWriterErrors, resume_refuses_a_foreign_hdf5_file) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "foreign.h5";
   {
     auto file = h5::File::create(path);
@@ -95,10 +109,7 @@ TEST(BatchWriterErrors, resume_refuses_a_foreign_hdf5_file) {
   EXPECT_EQ(contents(path), before);
 }
 
-TEST(BatchWriterErrors, resume_refuses_a_newer_format_version) {
-  TempDir dir;
-  const auto path = dir / "newer.h5";
-  const auto study = test::io_study(20, 0, false);
+TEST_F(TwentyTaskFile, resume_refuses_a_newer_format_version) {
   interrupted_file(path, study);
   {
     auto file = h5::File::open(path, h5::FileAccess::read_write);
@@ -114,7 +125,7 @@ TEST(BatchWriterErrors, resume_refuses_a_newer_format_version) {
 }
 
 TEST(BatchWriterErrors, resume_refuses_a_file_that_is_not_hdf5) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "notes.h5";
   std::ofstream(path) << "these are my notes, not a batch file\n";
   const auto e =
@@ -126,7 +137,7 @@ TEST(BatchWriterErrors, resume_refuses_a_file_that_is_not_hdf5) {
 }
 
 TEST(BatchWriterErrors, damaged_file_without_a_journal_is_refused_with_hdf5s_reason) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "done.h5";
   const auto study = test::io_study(300, 0, false);
   test::write_reference(path, study, 2);  // complete: its journal is gone
@@ -139,23 +150,20 @@ TEST(BatchWriterErrors, damaged_file_without_a_journal_is_refused_with_hdf5s_rea
   EXPECT_EQ(what.find(path.string(), 1), std::string::npos) << "the path once: " << what;
 }
 
-TEST(BatchWriterErrors, running_file_without_its_journal_is_refused) {
-  TempDir dir;
-  const auto path = dir / "orphan.h5";
-  const auto study = test::io_study(20, 0, false);
+TEST_F(TwentyTaskFile, running_file_without_its_journal_is_refused) {
   {
     BatchWriter writer(path, study, OpenMode::create);
     test::write_block(writer, test::make_block({1, 2}, 0));
     writer.checkpoint();
   }  // destroyed without close(): run_state stays "running"
-  std::filesystem::remove(dir / "orphan.h5.journal");
+  std::filesystem::remove(dir / "b.h5.journal");
   const auto e = expect_io_error([&] { BatchWriter(path, study, OpenMode::resume); });
   EXPECT_NE(std::string(e.what()).find("not closed cleanly"), std::string::npos) << e.what();
   EXPECT_NE(std::string(e.what()).find("--force"), std::string::npos) << e.what();
 }
 
 TEST(BatchWriterErrors, missing_output_folder_is_bad_input) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto e = expect_io_error([&] {
     BatchWriter(dir / "no-such-folder" / "b.h5", test::io_study(5, 0, false), OpenMode::create);
   });
@@ -164,7 +172,7 @@ TEST(BatchWriterErrors, missing_output_folder_is_bad_input) {
 }
 
 TEST(BatchWriterErrors, create_refuses_an_existing_file_or_journal) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto study = test::io_study(5, 0, false);
   std::ofstream(dir / "b.h5") << "precious";
   auto e = expect_io_error([&] { BatchWriter(dir / "b.h5", study, OpenMode::create); });
@@ -178,19 +186,16 @@ TEST(BatchWriterErrors, create_refuses_an_existing_file_or_journal) {
   EXPECT_EQ(e.file(), (dir / "c.h5.journal").string());
 }
 
-TEST(BatchWriterErrors, overwrite_that_fails_during_setup_keeps_the_old_file) {
-  TempDir dir;
-  const auto path = dir / "keep.h5";
-  const auto study = test::io_study(20, 0, false);
+TEST_F(TwentyTaskFile, overwrite_that_fails_during_setup_keeps_the_old_file) {
   interrupted_file(path, study);
   const auto before = contents(path);
-  const auto journal_before = contents(dir / "keep.h5.journal");
+  const auto journal_before = contents(dir / "b.h5.journal");
   // Something in the way of the new file's temporary name makes the setup fail.
-  std::filesystem::create_directory(dir / ("keep.h5.tmp-" + std::to_string(::getpid())));
+  std::filesystem::create_directory(dir / ("b.h5.tmp-" + std::to_string(::getpid())));
   (void)expect_io_error([&] { BatchWriter(path, study, OpenMode::create_overwrite); });
   EXPECT_EQ(contents(path), before);
-  EXPECT_EQ(contents(dir / "keep.h5.journal"), journal_before);
-  std::filesystem::remove(dir / ("keep.h5.tmp-" + std::to_string(::getpid())));
+  EXPECT_EQ(contents(dir / "b.h5.journal"), journal_before);
+  std::filesystem::remove(dir / ("b.h5.tmp-" + std::to_string(::getpid())));
   {
     BatchWriter writer(path, study, OpenMode::create_overwrite);
     EXPECT_EQ(writer.num_done(), 0u);
@@ -202,7 +207,7 @@ TEST(BatchWriterErrors, overwrite_that_fails_during_setup_keeps_the_old_file) {
 
 TEST(BatchWriterErrors, file_held_by_another_writer_names_HDF5_USE_FILE_LOCKING) {
   unsetenv("HDF5_USE_FILE_LOCKING");
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "held.h5";
   const auto study = test::io_study(20, 0, false);
   interrupted_file(path, study);
@@ -214,16 +219,11 @@ TEST(BatchWriterErrors, file_held_by_another_writer_names_HDF5_USE_FILE_LOCKING)
   EXPECT_TRUE(h5::is_locking_error(e)) << e.what();
   EXPECT_NE(std::string(e.what()).find("HDF5_USE_FILE_LOCKING=FALSE"), std::string::npos);
   // The held file was not rebuilt or replaced.
-  BatchWriter writer(path, study, OpenMode::resume);
-  EXPECT_EQ(writer.num_done(), 10u);
-  writer.close(test::fake_timing(1, RunOutcome::interrupted, 0));
+  expect_intact_interrupted_file(path, study);
 }
 
-TEST(BatchWriterErrors, a_second_writer_on_the_same_output_is_refused) {
+TEST_F(TwentyTaskFile, a_second_writer_on_the_same_output_is_refused) {
   // HDF5's own lock cannot see this case: --force builds a new file under another name.
-  TempDir dir;
-  const auto path = dir / "busy.h5";
-  const auto study = test::io_study(20, 0, false);
   BatchWriter first(path, study, OpenMode::create);
   test::write_block(first, test::make_block({0, 1}, 0));
   for (const auto mode : {OpenMode::create_overwrite, OpenMode::resume}) {
@@ -253,7 +253,7 @@ class DiskFull : public testing::Test {
   void TearDown() override {
     if (is_mounted_) ::umount2(mount_.c_str(), MNT_DETACH);
   }
-  TempDir dir_;
+  ScopedTempDir dir_;
   std::filesystem::path mount_;
   bool is_mounted_ = false;
 };

@@ -20,7 +20,7 @@
 namespace simorch {
 namespace {
 
-using test::TempDir;
+using test::ScopedTempDir;
 
 constexpr std::uint64_t num_tasks = 2000;
 constexpr std::int64_t save_every = 10;  // 11 samples per task
@@ -107,7 +107,7 @@ class Resume : public testing::Test {
     return done_at_start;
   }
 
-  TempDir dir_;
+  ScopedTempDir dir_;
   Study study_;
   std::int64_t k_ = 0;
   std::filesystem::path reference_;

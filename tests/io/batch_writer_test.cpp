@@ -17,7 +17,7 @@
 namespace simorch {
 namespace {
 
-using test::TempDir;
+using test::ScopedTempDir;
 
 constexpr std::uint64_t num_tasks = 1000;
 constexpr std::int64_t save_every = 25;  // 100 steps: 5 samples per task
@@ -69,7 +69,7 @@ class BatchWriterFile : public testing::Test {
     writer.close(test::fake_timing(2, RunOutcome::complete, num_tasks));
   }
 
-  TempDir dir_;
+  ScopedTempDir dir_;
   Study study_;
   std::filesystem::path path_;
 };
@@ -241,7 +241,7 @@ print("h5py OK", n, len(err))
 }
 
 TEST(BatchWriter, interrupted_segment_then_resume_finishes_with_two_segments) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto study = test::io_study(300, 0, false);
   const auto path = dir / "two.h5";
   const auto reference = dir / "reference.h5";
@@ -286,7 +286,7 @@ TEST(BatchWriter, interrupted_segment_then_resume_finishes_with_two_segments) {
 }
 
 TEST(BatchWriter, pending_ranges_are_the_gaps_between_written_tasks) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto study = test::io_study(200, 0, false);
   BatchWriter writer(dir / "p.h5", study, OpenMode::create);
   test::write_block(writer, test::make_block(test::id_range(10, 20), 0));
@@ -305,7 +305,7 @@ TEST(BatchWriter, pending_ranges_are_the_gaps_between_written_tasks) {
 }
 
 TEST(BatchWriter, rejects_bad_writes_without_touching_the_file) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto study = test::io_study(10, 25, false);
   BatchWriter writer(dir / "bad.h5", study, OpenMode::create);
   auto block = test::make_block({1, 2}, 5);

@@ -20,7 +20,7 @@
 namespace simorch {
 namespace {
 
-using test::TempDir;
+using test::ScopedTempDir;
 
 struct Row {
   std::int32_t rank;
@@ -37,7 +37,7 @@ h5::Datatype row_type() {
 }
 
 TEST(H5Wrappers, rows_written_out_of_order_read_back_with_fill_elsewhere) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "rows.h5";
   {
     auto file = h5::File::create(path);
@@ -70,7 +70,7 @@ TEST(H5Wrappers, rows_written_out_of_order_read_back_with_fill_elsewhere) {
 }
 
 TEST(H5Wrappers, attributes_of_every_kind_round_trip_and_can_be_replaced) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "attrs.h5";
   {
     auto file = h5::File::create(path);
@@ -96,7 +96,7 @@ TEST(H5Wrappers, attributes_of_every_kind_round_trip_and_can_be_replaced) {
 }
 
 TEST(H5Wrappers, compound_table_appends_and_reads_single_fields) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "table.h5";
   {
     auto file = h5::File::create(path);
@@ -126,7 +126,7 @@ TEST(H5Wrappers, compound_table_appends_and_reads_single_fields) {
 }
 
 TEST(H5Wrappers, read_matrix_gives_shape_and_values_and_names_what_is_wrong) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "x0.h5";
   {
     auto file = h5::File::create(path);
@@ -167,7 +167,7 @@ TEST(H5Wrappers, read_matrix_gives_shape_and_values_and_names_what_is_wrong) {
 }
 
 TEST(H5Wrappers, failures_name_file_and_operation_and_print_nothing) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "e.h5";
   h5::File::create(path).close();
   const auto file = h5::File::open(path, h5::FileAccess::read_only);
@@ -196,7 +196,7 @@ TEST(H5Wrappers, failures_name_file_and_operation_and_print_nothing) {
 
 TEST(H5Wrappers, refused_file_lock_names_HDF5_USE_FILE_LOCKING) {
   unsetenv("HDF5_USE_FILE_LOCKING");
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "locked.h5";
   h5::File::create(path).close();
   // Another open file description holding an exclusive flock, as a second writer would.

@@ -22,6 +22,8 @@
 #include "simorch/sim/task.hpp"
 #include "simorch/study/make_task.hpp"
 #include "simorch/study/study.hpp"
+#include "support/run_cli.hpp"  // ScopedTempDir
+#include "support/small_study.hpp"
 
 namespace simorch::test {
 
@@ -29,28 +31,8 @@ namespace simorch::test {
 /// (duration 1 s, dt 0.01 s: 100 steps, so save_every 25 gives 5 samples per task).
 inline Study io_study(std::uint64_t samples, std::int64_t save_every = 0, bool uncertain = true,
                       std::uint64_t seed = 11) {
-  std::string yaml = R"(simulation:
-  duration: 1.0
-  dt: 0.01
-  model: full
-  integrator: rk4
-controllers:
-  lqr:
-    q: [10, 100, 100, 1, 1, 1]
-    r: 0.1
-monte_carlo:
-  samples: )" + std::to_string(samples) +
-                     R"(
-  seed: )" + std::to_string(seed) +
-                     R"(
-  controller: lqr
-  initial_state:
-    distribution: uniform
-    spread: [0, 0.1, 0.1, 0, 0, 0]
-output:
-  path: out.h5
-  save_every: )" + std::to_string(save_every) +
-                     "\n";
+  std::string yaml = lqr_study_text(samples, seed) +
+                     "output:\n  path: out.h5\n  save_every: " + std::to_string(save_every) + "\n";
   if (uncertain) yaml += "physics_uncertainty:\n  cart_mass: 0.05\n  pendulum1_mass: 0.05\n";
   return parse_study(yaml, ".");
 }
@@ -169,27 +151,6 @@ inline SegmentTiming fake_timing(std::int32_t ranks, RunOutcome outcome, std::ui
   }
   return t;
 }
-
-/// A fresh folder under the system temp folder, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "simorch-io-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
 
 /// The stored bytes of dataset `name` (read with its own file type), for bitwise
 /// comparisons between files.

@@ -14,7 +14,7 @@
 namespace simorch::io_detail {
 namespace {
 
-using test::TempDir;
+using test::ScopedTempDir;
 
 std::span<const std::byte> as_bytes(const std::string& s) {
   return {reinterpret_cast<const std::byte*>(s.data()), s.size()};
@@ -33,7 +33,7 @@ TEST(Crc32, matches_the_standard_check_value) {
 }
 
 TEST(Journal, records_round_trip_in_order) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "j";
   JournalHeader header;
   header.n_tasks = 10;
@@ -83,7 +83,7 @@ TEST(Journal, records_round_trip_in_order) {
 }
 
 TEST(Journal, reader_stops_at_a_flipped_byte_and_appending_cuts_there) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "j";
   std::uint64_t second_record = 0;
   {
@@ -128,7 +128,7 @@ TEST(Journal, reader_stops_at_a_flipped_byte_and_appending_cuts_there) {
 }
 
 TEST(Journal, a_huge_length_in_a_torn_head_is_not_trusted) {
-  TempDir dir;
+  ScopedTempDir dir;
   const auto path = dir / "j";
   {
     auto w = JournalWriter::create(path);
@@ -152,7 +152,7 @@ TEST(Journal, a_huge_length_in_a_torn_head_is_not_trusted) {
 }
 
 TEST(Journal, a_file_that_is_not_a_journal_is_bad_input) {
-  TempDir dir;
+  ScopedTempDir dir;
   std::ofstream(dir / "j") << "definitely not a journal";
   try {
     JournalReader r(dir / "j");

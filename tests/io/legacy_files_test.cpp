@@ -47,7 +47,7 @@ TEST(LegacyFiles, a_finished_format_1_file_opens_and_reports) {
 }
 
 TEST(LegacyFiles, an_interrupted_format_1_file_reports_and_its_resume_is_refused) {
-  test::TempDir dir;
+  test::ScopedTempDir dir;
   const auto path = dir / "legacy_interrupted.h5";
   const auto journal = dir / "legacy_interrupted.h5.journal";
   std::filesystem::copy_file(data_dir / "legacy_interrupted.h5", path);

@@ -4,8 +4,10 @@
   check_layers.py SOURCE_DIR
 
 Reads every file under src/<module>/ and include/simorch/<module>/ and checks each
-`#include "simorch/<other>/..."` against the layers <module> may use: the layers below it
-that CMake links (src/CMakeLists.txt). Prints one line per violation; exit 1 if any.
+`#include "simorch/<other>/..."`, and each private `#include "<other>/..."` (a header of
+src/<other>), against the layers <module> may use: the layers below it that CMake links
+(src/CMakeLists.txt). A public header (include/) includes no private one: include/ is the
+public API only. Prints one line per violation; exit 1 if any.
 """
 import re
 import sys
@@ -29,6 +31,7 @@ BELOW = {
              "model", "h5"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]simorch/([a-z0-9_]+)/', re.M)
+PRIVATE_INCLUDE = re.compile(r'^\s*#\s*include\s*"([a-z0-9_]+)/', re.M)
 
 
 def main():
@@ -41,10 +44,22 @@ def main():
         allowed = below | {layer}
         for folder in (root / "src" / layer, root / "include" / "simorch" / layer):
             for path in sorted(folder.glob("*.?pp")):
-                for used in INCLUDE.findall(path.read_text(encoding="utf-8")):
+                text = path.read_text(encoding="utf-8")
+                is_public = folder.parts[-2] == "simorch"
+                for used in INCLUDE.findall(text):
                     if used not in allowed:
                         problems.append(f"{path.relative_to(root)}: layer '{layer}' includes "
                                         f"'simorch/{used}/', allowed: {', '.join(sorted(allowed))}")
+                for used in PRIVATE_INCLUDE.findall(text):
+                    if used == "simorch" or used not in BELOW:
+                        continue
+                    if is_public:
+                        problems.append(f"{path.relative_to(root)}: public header includes "
+                                        f"the private '{used}/' (move it to include/ or the "
+                                        "include into a .cpp)")
+                    elif used not in allowed:
+                        problems.append(f"{path.relative_to(root)}: layer '{layer}' includes "
+                                        f"private '{used}/', allowed: {', '.join(sorted(allowed))}")
     for line in problems:
         print(line)
     print(f"check_layers: {len(problems)} violation(s) in {len(BELOW)} layers")

@@ -6,19 +6,16 @@
 #include <string>
 
 #include "simorch/error.hpp"
+#include "support/thrown_by.hpp"
 
 namespace simorch {
 namespace {
 
 /// Runs validate() on `params` and returns the ConfigError it must throw.
 ConfigError expect_rejected(const DipParams& params, std::string_view prefix = "physics") {
-  try {
-    validate(params, prefix);
-  } catch (const ConfigError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "validate() accepted an impossible parameter set";
-  return ConfigError("", "", "");
+  return test::thrown_by<ConfigError>([&] { validate(params, prefix); },
+                                      "validate() accepted an impossible parameter set")
+      .value_or(ConfigError("", "", ""));
 }
 
 TEST(DipParams, defaults_are_valid) {

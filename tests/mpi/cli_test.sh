@@ -3,16 +3,11 @@
 #   cli_test.sh layouts|refuse_force|bad_study|signal_resume|sigterm_rank|dead_rank|in_process
 # Environment (set by tests/mpi/CMakeLists.txt): SIMORCH_EXE, MPIEXEC, WORKDIR.
 set -euo pipefail
-if [[ "${1:-}" == "--help" || $# -ne 1 ]]; then
-  echo "usage: cli_test.sh layouts|refuse_force|bad_study|signal_resume|sigterm_rank|dead_rank|in_process"
-  exit 0
-fi
-case_name=$1
-here=$(cd "$(dirname "$0")" && pwd)
+usage="usage: cli_test.sh layouts|refuse_force|bad_study|signal_resume|sigterm_rank|dead_rank|in_process"
+takes_case=1
 # shellcheck source=../support/cli_common.sh
-source "$here/../support/cli_common.sh"
+source "$(dirname "$0")/../support/cli_common.sh"
 data="$here/data"
-rm -rf "$work" && mkdir -p "$work" && cd "$work"
 
 run() {  # run NP [mpiexec args...] -- simorch args...
   local np=$1; shift
@@ -68,6 +63,18 @@ wait_bounded() {
   done
   kill -KILL "$pid" 2>/dev/null || true
   fail "mpirun still running after $limit s (hang)"
+}
+
+# The long study on 3 ranks; once results flow, SIGNAL to rank RANK alone. Returns when
+# mpirun has ended, its exit code in $code.
+signal_one_rank() {  # signal_one_rank SIGNAL RANK
+  long_study
+  start_in_background 3 long.yaml --threads 1 -q
+  wait_for_progress
+  local pid
+  pid=$(rank_pid "$launcher" "$2") || fail "rank $2 not found"
+  kill "-$1" "$pid"
+  wait_bounded "$launcher" 60
 }
 
 case $case_name in
@@ -169,24 +176,14 @@ sys.exit(0 if s in ('interrupted', b'interrupted') else f'run_state {s}')" || fa
 
 sigterm_rank)
   # A signal that reaches one worker rank only still stops every rank with 75.
-  long_study
-  start_in_background 3 long.yaml --threads 1 -q
-  wait_for_progress
-  pid=$(rank_pid "$launcher" 2) || fail "rank 2 not found"
-  kill -TERM "$pid"
-  wait_bounded "$launcher" 60
+  signal_one_rank TERM 2
   expect_code 75 "$code" "SIGTERM to rank 2"
   compare --allow-pending long.h5
   ;;
 
 dead_rank)
   # A rank killed outright: mpirun must end the job (no hang); the journal makes it resumable.
-  long_study
-  start_in_background 3 long.yaml --threads 1 -q
-  wait_for_progress
-  pid=$(rank_pid "$launcher" 1) || fail "rank 1 not found"
-  kill -KILL "$pid"
-  wait_bounded "$launcher" 60
+  signal_one_rank KILL 1
   [[ "$code" -ne 0 ]] || fail "mpirun reported success after a rank was killed"
   run 2 -- long.yaml --threads 1 --resume -q
   run 1 -- long.yaml -o reference.h5 --threads 2 -q

@@ -22,6 +22,18 @@ namespace {
 using test::MemorySink;
 using test::synthetic_summary;
 
+/// Dispatches tasks [0, n), each a synthetic result after spinning `task_us` µs.
+DispatchOutcome run_spinning(std::uint64_t n, int task_us, ResultSink* sink,
+                             const DispatchOptions& options) {
+  return run_dispatch(
+      {{0, n}}, sink,
+      [task_us](std::uint64_t id, TrajectoryOut out) {
+        test::spin_for_us(task_us);
+        return synthetic_summary(id, out);
+      },
+      options);
+}
+
 struct Layout {
   int threads;
   std::uint64_t min_chunk;
@@ -41,13 +53,7 @@ TEST_P(EveryLayout, writes_every_task_exactly_once_with_its_own_result) {
   options.min_chunk = layout.min_chunk;
   options.max_chunk = layout.max_chunk;
   options.samples_per_task = layout.samples;
-  const auto outcome = run_dispatch(
-      {{0, n}}, world.rank() == 0 ? &sink : nullptr,
-      [](std::uint64_t id, TrajectoryOut out) {
-        test::spin_for_us(20);
-        return synthetic_summary(id, out);
-      },
-      options);
+  const auto outcome = run_spinning(n, 20, world.rank() == 0 ? &sink : nullptr, options);
   EXPECT_EQ(outcome.exit_code, 0);
   EXPECT_EQ(outcome.outcome, RunOutcome::complete);
   EXPECT_EQ(outcome.ranks, world.size());
@@ -216,13 +222,7 @@ TEST(Dispatcher, gathers_one_timing_row_per_rank_and_per_thread) {
   DispatchOptions options;
   options.threads = 1 + world.rank() % 2;  // ranks may differ
   const std::uint64_t n = 300;
-  const auto outcome = run_dispatch(
-      {{0, n}}, world.rank() == 0 ? &sink : nullptr,
-      [](std::uint64_t id, TrajectoryOut out) {
-        test::spin_for_us(200);
-        return synthetic_summary(id, out);
-      },
-      options);
+  const auto outcome = run_spinning(n, 200, world.rank() == 0 ? &sink : nullptr, options);
   ASSERT_EQ(outcome.exit_code, 0);
   if (world.rank() != 0) return;
   ASSERT_EQ(outcome.rank_timing.size(), static_cast<std::size_t>(world.size()));

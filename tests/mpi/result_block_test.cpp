@@ -1,4 +1,4 @@
-#include "simorch/run/result_block.hpp"
+#include "run/result_block.hpp"
 
 #include <gtest/gtest.h>
 

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include "simorch/io/batch_reader.hpp"
@@ -22,6 +23,8 @@
 #include "simorch/mpi/study_broadcast.hpp"
 #include "simorch/sim/batch_kernel.hpp"
 #include "simorch/study/make_task.hpp"
+#include "support/run_cli.hpp"  // ScopedTempDir
+#include "support/thrown_by.hpp"
 
 namespace simorch::mpi {
 namespace {
@@ -32,34 +35,57 @@ fs::path data_file(const char* name) {
   return fs::path(SIMORCH_SOURCE_DIR) / "tests/mpi/data" / name;
 }
 
-// A folder every rank agrees on, unique per test job; removed by rank 0.
+// A folder every rank agrees on, unique per test job: rank 0's temp folder, removed by
+// rank 0 once every rank is done with it.
 class ScratchDir {
  public:
   ScratchDir() {
     boost::mpi::communicator world;
     std::string path;
     if (world.rank() == 0) {
-      path = (fs::temp_directory_path() /
-              ("simorch-mpi-" + std::to_string(getpid()) + "-" + std::to_string(counter_++)))
-                 .string();
-      fs::create_directories(path);
+      dir_.emplace("mpi");
+      path = dir_->path().string();
     }
     boost::mpi::broadcast(world, path, 0);
     path_ = path;
   }
-  ~ScratchDir() {
-    boost::mpi::communicator world;
-    world.barrier();
-    if (world.rank() == 0) fs::remove_all(path_);
-  }
+  ~ScratchDir() { boost::mpi::communicator().barrier(); }
   ScratchDir(const ScratchDir&) = delete;
   ScratchDir& operator=(const ScratchDir&) = delete;
   const fs::path& path() const { return path_; }
 
  private:
-  static inline int counter_ = 0;
+  std::optional<test::ScopedTempDir> dir_;
   fs::path path_;
 };
+
+/// One study of tests/mpi/data run into a scratch folder (file out.h5) with `threads`
+/// threads per rank: what most tests here start from.
+struct StudyCase {
+  StudyCase(const char* study_file, int threads) : study(broadcast_study(data_file(study_file))) {
+    options.output = dir.path() / "out.h5";
+    options.threads = threads;
+  }
+  ScratchDir dir;
+  Study study;
+  RunOptions options;
+};
+
+/// The message of the bad-input CollectiveFailure that `call` must end with on every rank
+/// (fails the test, saying `what_it_did`, when it succeeds).
+template <class Call>
+std::string bad_input_failure(Call&& call, std::string_view what_it_did) {
+  const auto failure = test::thrown_by<CollectiveFailure>(call, what_it_did);
+  if (!failure) return "";
+  EXPECT_EQ(failure->exit_code(), exit_code::bad_input);
+  return failure->what();
+}
+
+/// The same for a run of `study` with `options`.
+std::string bad_input_failure(const Study& study, const RunOptions& options,
+                              std::string_view what_it_did) {
+  return bad_input_failure([&] { (void)run_study(study, options); }, what_it_did);
+}
 
 bool same_bits(double a, double b) {
   return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
@@ -176,41 +202,29 @@ INSTANTIATE_TEST_SUITE_P(StudyRun, StudyLayouts,
                                          Layout{2, 5, 17}, Layout{2, 1, 1}, Layout{2, 97, 97}));
 
 TEST(StudyRun, diverging_tasks_are_recorded_and_the_batch_completes) {
-  boost::mpi::communicator world;
-  ScratchDir dir;
-  const Study study = broadcast_study(data_file("diverging.yaml"));
-  RunOptions options;
-  options.output = dir.path() / "diverging.h5";
-  options.threads = 2;
-  const RunReport report = run_study(study, options);
+  const StudyCase run("diverging.yaml", 2);
+  const RunReport report = run_study(run.study, run.options);
   ASSERT_EQ(report.exit_code, 0);
-  if (world.rank() != 0) return;
+  if (boost::mpi::communicator().rank() != 0) return;
   EXPECT_GT(report.dispatch.by_status[static_cast<std::size_t>(TaskStatus::diverged)], 0u);
   EXPECT_GT(report.dispatch.by_status[static_cast<std::size_t>(TaskStatus::completed)], 0u);
-  expect_file_matches_sequential(options.output, study);
+  expect_file_matches_sequential(run.options.output, run.study);
 }
 
 TEST(StudyRun, refuses_an_existing_file_on_every_rank_and_force_overwrites_it) {
-  boost::mpi::communicator world;
-  ScratchDir dir;
-  const Study study = broadcast_study(data_file("diverging.yaml"));
-  RunOptions options;
-  options.output = dir.path() / "out.h5";
-  options.threads = 1;
+  StudyCase run("diverging.yaml", 1);
+  const Study& study = run.study;
+  RunOptions& options = run.options;
   ASSERT_EQ(run_study(study, options).exit_code, 0);
-  try {
-    (void)run_study(study, options);
-    ADD_FAILURE() << "an existing file was overwritten without --force";
-  } catch (const CollectiveFailure& e) {
-    EXPECT_EQ(e.exit_code(), exit_code::bad_input);
-    EXPECT_NE(std::string(e.what()).find("--force"), std::string::npos) << e.what();
-  }
+  const std::string refusal =
+      bad_input_failure(study, options, "an existing file was overwritten without --force");
+  EXPECT_NE(refusal.find("--force"), std::string::npos) << refusal;
   options.mode = OpenMode::create_overwrite;
   EXPECT_EQ(run_study(study, options).exit_code, 0);
   options.mode = OpenMode::resume;  // nothing left to do
   const RunReport resumed = run_study(study, options);
   EXPECT_EQ(resumed.exit_code, 0);
-  if (world.rank() == 0) {
+  if (boost::mpi::communicator().rank() == 0) {
     EXPECT_EQ(resumed.done_before, study.num_tasks());
     EXPECT_EQ(resumed.dispatch.tasks_done, 0u);
   }
@@ -218,14 +232,11 @@ TEST(StudyRun, refuses_an_existing_file_on_every_rank_and_force_overwrites_it) {
 
 TEST(StudyRun, records_the_segment_timing_of_every_rank_and_thread) {
   boost::mpi::communicator world;
-  ScratchDir dir;
-  const Study study = broadcast_study(data_file("mixed_outcomes.yaml"));
-  RunOptions options;
-  options.output = dir.path() / "timed.h5";
-  options.threads = 2;
-  ASSERT_EQ(run_study(study, options).exit_code, 0);
+  const StudyCase run("mixed_outcomes.yaml", 2);
+  const Study& study = run.study;
+  ASSERT_EQ(run_study(study, run.options).exit_code, 0);
   if (world.rank() != 0) return;
-  const auto segments = BatchReader(options.output).timing();
+  const auto segments = BatchReader(run.options.output).timing();
   ASSERT_EQ(segments.size(), 1u);
   const SegmentTiming& t = segments[0];
   EXPECT_EQ(t.ranks, world.size());
@@ -252,22 +263,16 @@ TEST(StudyRun, records_the_segment_timing_of_every_rank_and_thread) {
 // (docs/kernel.md); AVX2 and AVX-512 give the same bits, so they may alternate.
 TEST(StudyRun, resume_refuses_a_kernel_with_other_numerics) {
   if (!is_supported(KernelIsa::avx2)) GTEST_SKIP() << "needs a CPU with AVX2";
-  ScratchDir dir;
-  const Study study = broadcast_study(data_file("diverging.yaml"));
-  RunOptions options;
-  options.output = dir.path() / "numerics.h5";
-  options.threads = 1;
+  StudyCase run("diverging.yaml", 1);
+  const Study& study = run.study;
+  RunOptions& options = run.options;
   ::setenv("SIMORCH_KERNEL_ISA", "avx2", 1);
   ASSERT_EQ(run_study(study, options).exit_code, 0);
   options.mode = OpenMode::resume;
   ::setenv("SIMORCH_KERNEL_ISA", "sse2", 1);
-  try {
-    (void)run_study(study, options);
-    ADD_FAILURE() << "resumed an avx2 file with the sse2 kernel";
-  } catch (const CollectiveFailure& e) {
-    EXPECT_EQ(e.exit_code(), exit_code::bad_input);
-    EXPECT_NE(std::string(e.what()).find("SIMORCH_KERNEL_ISA"), std::string::npos) << e.what();
-  }
+  const std::string refusal =
+      bad_input_failure(study, options, "resumed an avx2 file with the sse2 kernel");
+  EXPECT_NE(refusal.find("SIMORCH_KERNEL_ISA"), std::string::npos) << refusal;
   ::unsetenv("SIMORCH_KERNEL_ISA");
   EXPECT_EQ(run_study(study, options).exit_code, 0);  // the widest: avx2 or avx512
 }
@@ -283,23 +288,17 @@ TEST(StudyBroadcast, every_rank_parses_the_same_study) {
 
 TEST(StudyBroadcast, a_missing_or_invalid_study_fails_on_every_rank_with_exit_code_2) {
   ScratchDir dir;
-  try {
-    (void)broadcast_study(dir.path() / "no-such-study.yaml");
-    ADD_FAILURE() << "a missing study was accepted";
-  } catch (const CollectiveFailure& e) {
-    EXPECT_EQ(e.exit_code(), exit_code::bad_input);
-    EXPECT_NE(std::string(e.what()).find("no-such-study.yaml"), std::string::npos) << e.what();
-  }
+  const auto refusal_of = [](const fs::path& study, std::string_view what_it_did) {
+    return bad_input_failure([&] { (void)broadcast_study(study); }, what_it_did);
+  };
+  const std::string missing =
+      refusal_of(dir.path() / "no-such-study.yaml", "a missing study was accepted");
+  EXPECT_NE(missing.find("no-such-study.yaml"), std::string::npos) << missing;
   boost::mpi::communicator world;
   if (world.rank() == 0) std::ofstream(dir.path() / "bad.yaml") << "monte_carlo:\n  samples: -3\n";
   world.barrier();
-  try {
-    (void)broadcast_study(dir.path() / "bad.yaml");
-    ADD_FAILURE() << "samples: -3 was accepted";
-  } catch (const CollectiveFailure& e) {
-    EXPECT_EQ(e.exit_code(), exit_code::bad_input);
-    EXPECT_NE(std::string(e.what()).find("monte_carlo.samples"), std::string::npos) << e.what();
-  }
+  const std::string bad = refusal_of(dir.path() / "bad.yaml", "samples: -3 was accepted");
+  EXPECT_NE(bad.find("monte_carlo.samples"), std::string::npos) << bad;
 }
 
 }  // namespace

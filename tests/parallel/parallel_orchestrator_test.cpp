@@ -15,6 +15,7 @@
 #include "simorch/sim/sequential_orchestrator.hpp"
 #include "simorch/study/make_task.hpp"
 #include "simorch/study/study.hpp"
+#include "support/small_study.hpp"
 
 namespace simorch {
 namespace {
@@ -263,26 +264,9 @@ TEST(ParallelOrchestrator, bad_configuration_is_rejected_before_any_task_runs) {
                ConfigError);
 }
 
-constexpr const char* study_yaml = R"(
-simulation:
-  model: full
-  integrator: rk4
-  dt: 0.01
-  duration: 1.0
-physics_uncertainty:
+const std::string study_yaml = test::lqr_study_text(30, 11, "0.05") + R"(physics_uncertainty:
   cart_mass: 0.1
   pendulum1_mass: 0.05
-controllers:
-  lqr:
-    q: [10, 100, 100, 1, 1, 1]
-    r: 0.1
-monte_carlo:
-  samples: 30
-  seed: 11
-  controller: lqr
-  initial_state:
-    distribution: uniform
-    spread: [0.0, 0.05, 0.05, 0.0, 0.0, 0.0]
 output:
   save_every: 10
 execution:

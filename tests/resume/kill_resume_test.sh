@@ -22,16 +22,11 @@
 # its own code 1: docs/resume.md.)
 # Environment (tests/resume/CMakeLists.txt): SIMORCH_EXE, MPIEXEC, WORKDIR.
 set -euo pipefail
-if [[ "${1:-}" == "--help" || $# -ne 1 ]]; then
-  echo "usage: kill_resume_test.sh kill9|sigterm|late_signal|between_renames|in_use"
-  exit 0
-fi
-case_name=$1
-here=$(cd "$(dirname "$0")" && pwd)
+usage="usage: kill_resume_test.sh kill9|sigterm|late_signal|between_renames|in_use"
+takes_case=1
 # shellcheck source=../support/cli_common.sh
-source "$here/../support/cli_common.sh"
+source "$(dirname "$0")/../support/cli_common.sh"
 compare_py="$here/../mpi/compare_batches.py"
-rm -rf "$work" && mkdir -p "$work" && cd "$work"
 cp "$here/kill_study.yaml" study.yaml
 if [[ "$case_name" == in_use ]]; then
   # A job far longer than the test (stopped with SIGTERM once the second runs are

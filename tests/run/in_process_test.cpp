@@ -16,6 +16,7 @@
 #include "simorch/io/batch_reader.hpp"
 #include "simorch/io/batch_schema.hpp"
 #include "simorch/run/cores.hpp"
+#include "support/run_cli.hpp"  // ScopedTempDir
 
 namespace simorch {
 namespace {
@@ -41,20 +42,13 @@ Study make_study(int samples) {
 
 class InProcess : public testing::Test {
  protected:
-  void SetUp() override {
-    dir_ =
-        fs::temp_directory_path() / ("simorch-run-" + std::to_string(getpid()) + "-" +
-                                     testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   RunOptions options(const char* name, int threads) const {
     RunOptions o;
     o.output = dir_ / name;
     o.threads = threads;
     return o;
   }
-  fs::path dir_;
+  test::ScopedTempDir dir_{"run"};
   Study study_ = make_study(400);
 };
 

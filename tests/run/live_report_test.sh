@@ -5,14 +5,9 @@
 # equal to an undisturbed run; a killed writer is reported as gone.
 # Environment: SIMORCH_EXE, WORKDIR.
 set -euo pipefail
-if [[ "${1:-}" == "--help" ]]; then
-  echo "usage: live_report_test.sh   (SIMORCH_EXE=... WORKDIR=...)"
-  exit 0
-fi
-here=$(cd "$(dirname "$0")" && pwd)
+usage="usage: live_report_test.sh   (SIMORCH_EXE=... WORKDIR=...)"
 # shellcheck source=../support/cli_common.sh
-source "$here/../support/cli_common.sh"
-rm -rf "$work" && mkdir -p "$work" && cd "$work"
+source "$(dirname "$0")/../support/cli_common.sh"
 pids=()
 stop_all() {
   local pid

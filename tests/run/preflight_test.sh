@@ -5,14 +5,10 @@
 # same figures. Needs root (mount); exits 77 (skipped) with the reason otherwise.
 # Environment: SIMORCH_EXE, WORKDIR.
 set -euo pipefail
-if [[ "${1:-}" == "--help" ]]; then
-  echo "usage: preflight_test.sh   (SIMORCH_EXE=... WORKDIR=...)"
-  exit 0
-fi
-here=$(cd "$(dirname "$0")" && pwd)
+usage="usage: preflight_test.sh   (SIMORCH_EXE=... WORKDIR=...)"
 # shellcheck source=../support/cli_common.sh
-source "$here/../support/cli_common.sh"
-rm -rf "$work" && mkdir -p "$work/disk" && cd "$work"
+source "$(dirname "$0")/../support/cli_common.sh"
+mkdir disk
 if ! mount -t tmpfs -o size=8m simorch-preflight "$work/disk" 2>mount.txt; then
   echo "SKIP: cannot mount a tmpfs here ($(head -1 mount.txt)); needs root and mount rights"
   exit 77

@@ -124,14 +124,12 @@ TEST(SequentialOrchestrator, zero_state_stays_zero_and_is_settled_from_the_start
   EXPECT_EQ(s.steps, 200);
   EXPECT_EQ(s.integrator_steps, 200);
   EXPECT_EQ(s.rejected_steps, 0);
-  EXPECT_EQ(s.ise, 0.0);
-  EXPECT_EQ(s.itae, 0.0);
-  EXPECT_EQ(s.control_energy, 0.0);
-  EXPECT_EQ(s.max_abs_theta1, 0.0);
-  EXPECT_EQ(s.max_abs_theta2, 0.0);
-  EXPECT_EQ(s.max_abs_x, 0.0);
-  EXPECT_EQ(s.max_abs_u, 0.0);
-  EXPECT_EQ(s.settling_time, 0.0);
+  for (const auto metric :
+       {&TaskSummary::ise, &TaskSummary::itae, &TaskSummary::control_energy,
+        &TaskSummary::max_abs_theta1, &TaskSummary::max_abs_theta2, &TaskSummary::max_abs_x,
+        &TaskSummary::max_abs_u, &TaskSummary::settling_time}) {
+    EXPECT_EQ(s.*metric, 0.0);
+  }
   EXPECT_EQ(s.success, 1);
   for (const double v : s.final_state) EXPECT_EQ(v, 0.0);
   EXPECT_GE(s.wall_time_s, 0.0);

@@ -7,6 +7,7 @@
 #include "simorch/study/make_task.hpp"
 #include "simorch/study/study.hpp"
 #include "support/run_cli.hpp"
+#include "support/thrown_by.hpp"
 
 namespace simorch {
 namespace {
@@ -25,6 +26,16 @@ x,theta1,theta2,x_dot,theta1_dot,theta2_dot
 
 -1e-3, 1.5e-2, +2e-2, 0, 0, 0
 )";
+
+/// The message of the bad-input IoError parse_study must throw for `study` (fails the test,
+/// saying `what_it_did`, when it throws none).
+std::string bad_input_error(const std::string& study, const std::filesystem::path& dir,
+                            std::string_view what_it_did) {
+  const auto error = test::thrown_by<IoError>([&] { (void)parse_study(study, dir); }, what_it_did);
+  if (!error) return "";
+  EXPECT_TRUE(error->is_bad_input()) << error->what();
+  return error->what();
+}
 
 TEST(InitialStateFile, csv_rows_become_the_tasks_in_order) {
   const ScopedTempDir dir("study");
@@ -63,14 +74,10 @@ TEST(InitialStateFile, malformed_or_missing_csv_is_a_bad_input_error_naming_the_
   const ScopedTempDir dir("study");
   dir.write_file("short.csv",
                  "x,theta1,theta2,x_dot,theta1_dot,theta2_dot\n0,0,0,0,0,0\n0,0,0,0,0\n");
-  try {
-    (void)parse_study(file_study("short.csv"), dir.path());
-    FAIL() << "accepted a row of 5 values";
-  } catch (const IoError& e) {
-    EXPECT_TRUE(e.is_bad_input());
-    EXPECT_NE(std::string(e.what()).find("line 3"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("monte_carlo.initial_state.file"), std::string::npos);
-  }
+  const std::string short_row =
+      bad_input_error(file_study("short.csv"), dir.path(), "accepted a row of 5 values");
+  EXPECT_NE(short_row.find("line 3"), std::string::npos) << short_row;
+  EXPECT_NE(short_row.find("monte_carlo.initial_state.file"), std::string::npos) << short_row;
   dir.write_file("text.csv", "0,0,0,0,0,0\n0,zero,0,0,0,0\n");
   EXPECT_THROW((void)parse_study(file_study("text.csv"), dir.path()), IoError);
   // A typo in the first row is an error, not a header.
@@ -130,19 +137,11 @@ TEST(InitialStateFile, hdf5_default_dataset_and_shape_errors) {
   write_h5(dir / "default.h5", "initial_state", std::vector<double>(12, 0.0), 2, 6);
   EXPECT_EQ(parse_study(file_study("default.h5"), dir.path()).num_tasks(), 2u);
   write_h5(dir / "narrow.h5", "initial_state", std::vector<double>(15, 0.0), 5, 3);
-  try {
-    (void)parse_study(file_study("narrow.h5"), dir.path());
-    FAIL() << "accepted a [5, 3] dataset";
-  } catch (const IoError& e) {
-    EXPECT_TRUE(e.is_bad_input());
-    EXPECT_NE(std::string(e.what()).find("[5, 3]"), std::string::npos) << e.what();
-  }
-  try {
-    (void)parse_study(file_study("default.h5") + "    dataset: nope\n", dir.path());
-    FAIL() << "accepted a missing dataset";
-  } catch (const IoError& e) {
-    EXPECT_TRUE(e.is_bad_input()) << e.what();
-  }
+  const std::string narrow =
+      bad_input_error(file_study("narrow.h5"), dir.path(), "accepted a [5, 3] dataset");
+  EXPECT_NE(narrow.find("[5, 3]"), std::string::npos) << narrow;
+  bad_input_error(file_study("default.h5") + "    dataset: nope\n", dir.path(),
+                  "accepted a missing dataset");
 }
 
 }  // namespace

@@ -162,6 +162,15 @@ Moments moments(const std::vector<double>& values) {
   return m;
 }
 
+/// Component c of the initial state of every task of `study`.
+std::vector<double> initial_state_column(const Study& study, Eigen::Index c) {
+  std::vector<double> values;
+  for (std::uint64_t id = 0; id < study.num_tasks(); ++id) {
+    values.push_back(make_task(study, id).initial_state(c));
+  }
+  return values;
+}
+
 TEST(MakeTask, uniform_initial_states_have_the_right_mean_variance_and_range) {
   const Study study = parse(R"(
 monte_carlo:
@@ -173,9 +182,7 @@ monte_carlo:
 )");
   const double n = 20000;
   for (Eigen::Index c = 0; c < 6; ++c) {
-    std::vector<double> values;
-    for (std::uint64_t id = 0; id < 20000; ++id)
-      values.push_back(make_task(study, id).initial_state(c));
+    const std::vector<double> values = initial_state_column(study, c);
     const double nominal = study.initial_state.nominal(c);
     const double s = study.initial_state.spread[static_cast<std::size_t>(c)];
     const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
@@ -199,9 +206,7 @@ monte_carlo:
   const double n = 20000;
   const double sigma = 0.05;
   for (Eigen::Index c = 0; c < 6; ++c) {
-    std::vector<double> values;
-    for (std::uint64_t id = 0; id < 20000; ++id)
-      values.push_back(make_task(study, id).initial_state(c));
+    const std::vector<double> values = initial_state_column(study, c);
     const double nominal = study.initial_state.nominal(c);
     const Moments m = moments(values);
     EXPECT_NEAR(m.mean, nominal, 5 * sigma / std::sqrt(n)) << "component " << c;

@@ -1,10 +1,12 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
 
 #include "simorch/error.hpp"
 #include "simorch/study/study.hpp"
 #include "study_test_util.hpp"
+#include "support/bad_studies.hpp"
 
 namespace simorch {
 namespace {
@@ -117,13 +119,6 @@ TEST(ParseStudy, non_integer_number_of_periods_warns) {
   EXPECT_NE(study.warnings[0].find("not a multiple of dt"), std::string::npos);
 }
 
-/// One bad study and the key path its error must name.
-struct BadCase {
-  const char* name;
-  std::string yaml;
-  std::string key_path;
-};
-
 std::string with(const std::string& from, const std::string& to) {
   std::string yaml = base_study();
   const auto at = yaml.find(from);
@@ -132,47 +127,41 @@ std::string with(const std::string& from, const std::string& to) {
   return yaml;
 }
 
-TEST(ParseStudy, rejects_bad_values_naming_the_key_path) {
-  const std::vector<BadCase> cases = {
-      {"unknown monte_carlo key", with("samples: 100", "sample: 100"), "monte_carlo.sample"},
-      {"negative samples", with("samples: 100", "samples: -3"), "monte_carlo.samples"},
-      {"zero dt", with("dt: 0.01", "dt: 0"), "simulation.dt"},
-      {"duration below dt", with("duration: 1.0", "duration: 0.001"), "simulation.duration"},
-      {"unknown integrator", with("integrator: rk4", "integrator: rk45"), "simulation.integrator"},
-      {"unknown model", with("model: full", "model: exact"), "simulation.model"},
-      {"unknown controller", with("controller: lqr", "controller: pid_controller"),
-       "monte_carlo.controller"},
-      {"unknown distribution", with("distribution: uniform", "distribution: gaussian"),
-       "monte_carlo.initial_state.distribution"},
-      {"spread of 5 numbers", with("[0, 0.1, 0.1, 0, 0, 0]", "[0, 0.1, 0.1, 0, 0]"),
-       "monte_carlo.initial_state.spread"},
-      {"string where a number belongs", with("dt: 0.01", "dt: fast"), "simulation.dt"},
-      {"conflicting duplicate", with("dt: 0.01", "dt: 0.01\n  dt: 0.02"), "simulation.dt"},
-      {"unknown output key", with("path: out.h5", "file: out.h5"), "output.file"},
-      {"misspelt section", with("monte_carlo:", "monte_carol:"), "monte_carol"},
-      {"negative mass", with("cart_mass: 1.5", "cart_mass: -1"), "physics.cart_mass"},
-      {"bad bounds key", with("model: full", "model: full\n  bounds: {max_x: 3}"),
-       "simulation.bounds.max_x"},
-      {"fraction of 1", base_study() + "physics_uncertainty: {cart_mass: 1.0}\n",
-       "physics_uncertainty.cart_mass"},
-      {"com can leave its link",
-       base_study() + "physics_uncertainty: {pendulum2_com: 0.6, "
-                      "pendulum2_length: 0.5}\n",
-       "physics_uncertainty.pendulum2_com"},
-      {"file without file key",
-       with("distribution: uniform\n    spread: [0, 0.1, 0.1, 0, 0, 0]", "distribution: file"),
-       "monte_carlo.initial_state.file"},
-  };
-  for (const BadCase& c : cases) {
-    try {
-      (void)parse(c.yaml);
-      ADD_FAILURE() << c.name << ": accepted";
-    } catch (const ConfigError& e) {
-      EXPECT_EQ(e.key_path(), c.key_path) << c.name << ": " << e.what();
-      EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << c.name;
-    }
+/// Whether the `allowed` part of a ConfigError says what would be accepted: a range or
+/// bound, the list of names, a type, a count, or when the key may be used at all (style.md,
+/// "Errors"). A YAML syntax error names the line instead: no value was read.
+bool states_what_is_allowed(std::string_view allowed) {
+  for (const std::string_view wording :
+       {"allowed", "expected", "valid:", "did you mean", "a number", "an integer", "numbers", ">",
+        "<", "in (", "in [", "exactly", "keep one", "true or false", "a list", "a map",
+        "only used with", "required", "YAML syntax error"}) {
+    if (allowed.find(wording) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// The bad studies of tests/data/bad_studies (the same table tests/cli/validate_test.cpp
+// runs through `simorch validate`): each is refused before any work, in one line naming
+// the key path and what is allowed.
+class ParseStudyRejects : public testing::TestWithParam<test::BadStudy> {};
+
+TEST_P(ParseStudyRejects, naming_the_key_path_and_what_is_allowed) {
+  const test::BadStudy& c = GetParam();
+  try {
+    (void)parse(test::bad_study_text(c));
+    ADD_FAILURE() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(e.key_path().find(c.key_path), std::string::npos) << e.what();
+    EXPECT_TRUE(states_what_is_allowed(e.allowed())) << e.what();
+    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << e.what();
+  } catch (const IoError& e) {  // an initial-state file that cannot be read
+    EXPECT_TRUE(e.is_bad_input()) << e.what();
+    EXPECT_NE(std::string(e.what()).find(c.key_path), std::string::npos) << e.what();
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(BadStudies, ParseStudyRejects, testing::ValuesIn(test::bad_studies()),
+                         [](const auto& case_info) { return case_info.param.name; });
 
 TEST(ParseStudy, unknown_key_error_names_the_closest_valid_key) {
   try {

@@ -6,32 +6,13 @@
 #include <string_view>
 
 #include "simorch/study/study.hpp"
+#include "support/small_study.hpp"
 
 namespace simorch::test {
 
 /// A valid study with every section simorch owns; tests append or replace pieces.
 inline std::string base_study() {
-  return R"(physics:
-  cart_mass: 1.5
-simulation:
-  duration: 1.0
-  dt: 0.01
-  model: full
-  integrator: rk4
-controllers:
-  lqr:
-    q: [10, 100, 100, 1, 1, 1]
-    r: 0.1
-monte_carlo:
-  samples: 100
-  seed: 7
-  controller: lqr
-  initial_state:
-    distribution: uniform
-    spread: [0, 0.1, 0.1, 0, 0, 0]
-output:
-  path: out.h5
-)";
+  return "physics:\n  cart_mass: 1.5\n" + lqr_study_text(100, 7) + "output:\n  path: out.h5\n";
 }
 
 /// parse_study with the current folder as base.

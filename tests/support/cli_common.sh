@@ -1,6 +1,14 @@
 # Sourced by the end-to-end shell tests (tests/mpi/cli_test.sh, tests/resume/…): the
-# environment they share and an interpreter that can read batch files.
-# Needs: SIMORCH_EXE; optional MPIEXEC, WORKDIR. Sets: simorch, mpiexec, work, python, fail().
+# start they share, the environment and an interpreter that can read batch files.
+# Before sourcing, a test sets `usage` (its --help line) and, when it runs one named case,
+# takes_case=1. Needs: SIMORCH_EXE; optional MPIEXEC, WORKDIR. Sets: here (the test's
+# folder), case_name, simorch, mpiexec, work (entered, fresh and empty), python, fail().
+if [[ "${1:-}" == "--help" || ( -n "${takes_case:-}" && $# -ne 1 ) ]]; then
+  echo "$usage"
+  exit 0
+fi
+case_name=${1:-}
+here=$(cd "$(dirname "$0")" && pwd)
 simorch=${SIMORCH_EXE:?SIMORCH_EXE must name the simorch program}
 mpiexec=${MPIEXEC:-mpiexec}
 work=${WORKDIR:-$(mktemp -d)}
@@ -16,3 +24,5 @@ for candidate in /usr/bin/python3 python3; do
   fi
 done
 [[ -n "$python" ]] || fail "no python3 with h5py and numpy (apt-get install python3-h5py)"
+
+rm -rf "$work" && mkdir -p "$work" && cd "$work"

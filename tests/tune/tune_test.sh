@@ -5,11 +5,9 @@
 # touching an existing file. Environment (tests/tune/CMakeLists.txt): SIMORCH_EXE,
 # MPIEXEC, WORKDIR.
 set -euo pipefail
-if [[ "${1:-}" == "--help" ]]; then echo "usage: tune_test.sh"; exit 0; fi
-here=$(cd "$(dirname "$0")" && pwd)
+usage="usage: tune_test.sh"
 # shellcheck source=../support/cli_common.sh
-source "$here/../support/cli_common.sh"
-rm -rf "$work" && mkdir -p "$work" && cd "$work"
+source "$(dirname "$0")/../support/cli_common.sh"
 cp "$here/tune_study.yaml" study.yaml
 
 quiet=(-q)

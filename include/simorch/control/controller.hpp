@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "simorch/enum_names.hpp"
 #include "simorch/model/dip_model.hpp"
 
 namespace simorch {
@@ -23,8 +24,18 @@ enum class ControllerKind {
   mpc_controller,
 };
 
-/// Study-file name of a controller kind ("classical_smc", ...).
-std::string_view to_string(ControllerKind kind) noexcept;
+/// Study-file names of the control laws (the keys of `controllers:`).
+template <>
+inline constexpr auto enum_names<ControllerKind> = std::to_array<EnumName<ControllerKind>>(
+    {{ControllerKind::classical_smc, "classical_smc"},
+     {ControllerKind::sta_smc, "sta_smc"},
+     {ControllerKind::adaptive_smc, "adaptive_smc"},
+     {ControllerKind::lqr, "lqr"},
+     {ControllerKind::open_loop, "open_loop"},
+     {ControllerKind::hybrid_adaptive_sta_smc, "hybrid_adaptive_sta_smc"},
+     {ControllerKind::conditional_hybrid, "conditional_hybrid"},
+     {ControllerKind::swing_up_smc, "swing_up_smc"},
+     {ControllerKind::mpc_controller, "mpc_controller"}});
 
 /// Everything that configures one controller. Key names follow the dip-smc-pso config
 /// (`controllers.<name>.*`); gains are in that config's order.

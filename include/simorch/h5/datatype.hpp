@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "simorch/h5/object.hpp"
 
@@ -23,33 +24,21 @@ class Datatype : public Object {
   bool is_compound() const;
 };
 
-/// The native HDF5 type of C++ type T: double, float, int8/16/32/64, uint8/16/32/64.
-/// Example: `dataset.read_rows(0, n, buffer.data(), native_type<double>())`.
-template <class T>
-Datatype native_type();
+/// The native HDF5 integer of `size` bytes (1, 2, 4 or 8), signed or not.
+Datatype native_integer_type(std::size_t size, bool is_signed);
+/// The native HDF5 floating-point number of `size` bytes (4 or 8).
+Datatype native_float_type(std::size_t size);
 
-template <>
-Datatype native_type<double>();
-template <>
-Datatype native_type<float>();
-template <>
-Datatype native_type<std::int8_t>();
-template <>
-Datatype native_type<std::uint8_t>();
-template <>
-Datatype native_type<std::int16_t>();
-template <>
-Datatype native_type<std::uint16_t>();
-template <>
-Datatype native_type<std::int32_t>();
-template <>
-Datatype native_type<std::uint32_t>();
-template <>
-Datatype native_type<std::int64_t>();
-template <>
-Datatype native_type<std::uint64_t>();
-template <>
-Datatype native_type<char>();
+/// The native HDF5 type of C++ number type T: the float of its size, or the integer of its
+/// size and signedness. Example: `dataset.read_rows(0, n, buffer.data(), native_type<double>())`.
+template <class T>
+requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) Datatype native_type() {
+  if constexpr (std::is_floating_point_v<T>) {
+    return native_float_type(sizeof(T));
+  } else {
+    return native_integer_type(sizeof(T), std::is_signed_v<T>);
+  }
+}
 
 /// A NUL-padded fixed-length string of `size` bytes (C `char[size]`, h5py bytes).
 Datatype fixed_string_type(std::size_t size);

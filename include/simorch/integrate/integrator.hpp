@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "simorch/enum_names.hpp"
 #include "simorch/model/dip_model.hpp"
 
 namespace simorch {
@@ -10,8 +11,12 @@ namespace simorch {
 /// Time-stepping scheme across one control period.
 enum class IntegratorKind { euler, rk4, dp45 };
 
-/// "euler" / "rk4" / "dp45".
-std::string_view to_string(IntegratorKind kind) noexcept;
+/// Study-file names of the integrators.
+template <>
+inline constexpr auto enum_names<IntegratorKind> =
+    std::to_array<EnumName<IntegratorKind>>({{IntegratorKind::euler, "euler"},
+                                             {IntegratorKind::rk4, "rk4"},
+                                             {IntegratorKind::dp45, "dp45"}});
 
 /// Settings of the integrator; rtol/atol/min_step matter only for dp45.
 /// dp45 accepts a step when its embedded error estimate e satisfies
@@ -25,9 +30,6 @@ struct IntegratorOptions {
 
 /// Why advance() stopped.
 enum class AdvanceStatus { ok, step_too_small, non_finite };
-
-/// "ok" / "step_too_small" / "non_finite".
-std::string_view to_string(AdvanceStatus status) noexcept;
 
 /// Steps taken so far by one Integrator (one task).
 struct StepCounts {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "simorch/io/batch_schema.hpp"
@@ -62,5 +63,22 @@ struct SegmentTiming {
   std::vector<RankTiming> rank_timing;
   std::vector<ThreadTiming> thread_timing;
 };
+
+/// The fields a record shares by name with its table row, its journal copy and its MPI
+/// report, as one list per record: `segment_fields(to) = segment_fields(from)` copies them either
+/// way. (The segment index of rank/thread rows, the host text and the outcome differ in type.)
+template <class Record>
+auto segment_fields(Record& r) {
+  return std::tie(r.segment, r.start_unix_s, r.end_unix_s, r.wall_s, r.setup_s, r.finalize_s,
+                  r.ranks, r.threads_per_rank, r.tasks_done);
+}
+template <class Record>
+auto rank_fields(Record& r) {
+  return std::tie(r.rank, r.threads, r.tasks, r.compute_s, r.idle_s, r.comm_s, r.wall_s);
+}
+template <class Record>
+auto thread_fields(Record& r) {
+  return std::tie(r.rank, r.thread, r.tasks, r.busy_s);
+}
 
 }  // namespace simorch

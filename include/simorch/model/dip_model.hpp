@@ -3,6 +3,7 @@
 #include <Eigen/Core>
 #include <string_view>
 
+#include "simorch/enum_names.hpp"
 #include "simorch/model/dip_params.hpp"
 #include "simorch/model/state.hpp"
 
@@ -12,8 +13,10 @@ namespace simorch {
 /// reproduces the dip-smc-pso project's default model (docs/physics.md says how they differ).
 enum class ModelKind { full, simplified };
 
-/// "full" / "simplified".
-std::string_view to_string(ModelKind kind) noexcept;
+/// Study-file names of the models.
+template <>
+inline constexpr auto enum_names<ModelKind> = std::to_array<EnumName<ModelKind>>(
+    {{ModelKind::full, "full"}, {ModelKind::simplified, "simplified"}});
 
 /// Generalised accelerations as drift + input·u: q̈ = drift + input·u (control-affine form).
 struct ControlAffine {

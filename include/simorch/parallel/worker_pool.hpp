@@ -59,7 +59,7 @@ struct ThreadStats {
   double idle_s = 0;        ///< time spent asleep waiting for work
 };
 
-namespace detail {
+namespace parallel_detail {
 struct ChunkState;
 }
 
@@ -97,8 +97,9 @@ class ChunkHandle {
 
  private:
   friend class WorkerPool;
-  explicit ChunkHandle(std::shared_ptr<detail::ChunkState> state) : state_(std::move(state)) {}
-  std::shared_ptr<detail::ChunkState> state_;
+  explicit ChunkHandle(std::shared_ptr<parallel_detail::ChunkState> state)
+      : state_(std::move(state)) {}
+  std::shared_ptr<parallel_detail::ChunkState> state_;
 };
 
 /// A fixed number of worker threads, indexed 0..num_threads()-1, that run queued work.
@@ -170,12 +171,13 @@ class WorkerPool {
  private:
   struct PerThread;
   void worker_loop(int index);
-  void enqueue(const std::shared_ptr<detail::ChunkState>& chunk);
+  void enqueue(const std::shared_ptr<parallel_detail::ChunkState>& chunk);
   bool is_own_thread() const noexcept;
 
   std::vector<std::unique_ptr<PerThread>> per_thread_;
   std::vector<ThreadStats> baseline_;  // subtracted by stats(); guarded by mutex_
-  std::deque<std::shared_ptr<detail::ChunkState>> queue_;  // FIFO of chunks with unclaimed indices
+  std::deque<std::shared_ptr<parallel_detail::ChunkState>>
+      queue_;  // FIFO of chunks with unclaimed indices
   mutable std::mutex mutex_;
   std::condition_variable work_ready_;
   // Completion signalling has its own lock so that finishing a chunk never contends with
@@ -188,13 +190,13 @@ class WorkerPool {
   bool is_stopping_ = false;  // guarded by mutex_
   std::vector<std::thread> threads_;
 
-  friend struct detail::ChunkState;
+  friend struct parallel_detail::ChunkState;
   void notify_chunk_completed();
 };
 
 // ---- templates ----------------------------------------------------------------------
 
-namespace detail {
+namespace parallel_detail {
 /// Calls f(args..., thread) when f accepts the thread index, else f(args...).
 template <class F, class... Args>
 decltype(auto) call_with_optional_thread(F& f, int thread, Args&&... args) {
@@ -206,16 +208,16 @@ decltype(auto) call_with_optional_thread(F& f, int thread, Args&&... args) {
 }
 /// Throws Error: map_ordered was called from a thread of the same pool.
 [[noreturn]] void throw_nested_map_ordered();
-}  // namespace detail
+}  // namespace parallel_detail
 
 template <class F>
 auto WorkerPool::submit(F&& f) {
   using Fn = std::decay_t<F>;
-  using Result = decltype(detail::call_with_optional_thread(std::declval<Fn&>(), 0));
+  using Result = decltype(parallel_detail::call_with_optional_thread(std::declval<Fn&>(), 0));
   // std::function needs a copyable target, packaged_task is move-only: share it.
   auto task = std::make_shared<std::packaged_task<Result(int)>>(
       [fn = Fn(std::forward<F>(f))](int thread) mutable -> Result {
-        return detail::call_with_optional_thread(fn, thread);
+        return parallel_detail::call_with_optional_thread(fn, thread);
       });
   auto future = task->get_future();
   run_chunk(TaskRange{0, 1}, [task](std::uint64_t, int thread) { (*task)(thread); });
@@ -224,10 +226,10 @@ auto WorkerPool::submit(F&& f) {
 
 template <class F>
 auto WorkerPool::map_ordered(std::size_t n, F&& f) {
-  using Result = std::decay_t<decltype(detail::call_with_optional_thread(
+  using Result = std::decay_t<decltype(parallel_detail::call_with_optional_thread(
       std::declval<F&>(), 0, std::declval<std::size_t>()))>;
   static_assert(!std::is_void_v<Result>, "map_ordered needs a function that returns a value");
-  if (is_own_thread()) detail::throw_nested_map_ordered();
+  if (is_own_thread()) parallel_detail::throw_nested_map_ordered();
 
   std::vector<std::optional<Result>> slots(n);
   std::mutex error_mutex;
@@ -235,7 +237,8 @@ auto WorkerPool::map_ordered(std::size_t n, F&& f) {
   std::exception_ptr first_error;
   run_chunk(TaskRange{0, n}, [&](std::uint64_t i, int thread) {
     try {
-      slots[i].emplace(detail::call_with_optional_thread(f, thread, static_cast<std::size_t>(i)));
+      slots[i].emplace(
+          parallel_detail::call_with_optional_thread(f, thread, static_cast<std::size_t>(i)));
     } catch (...) {
       // Keep the lowest index, not the first in time, so the error is reproducible.
       std::lock_guard lock(error_mutex);

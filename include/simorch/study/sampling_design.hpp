@@ -4,6 +4,8 @@
 #include <span>
 #include <string_view>
 
+#include "simorch/enum_names.hpp"
+
 namespace simorch {
 
 /// How the samples of a study cover the unit cube of its sampled dimensions
@@ -14,8 +16,10 @@ enum class SamplingKind {
   sobol,   ///< Owen-scrambled Sobol points (randomised quasi-Monte Carlo)
 };
 
-/// Study-file name of a design ("random", "lhs", "sobol").
-std::string_view to_string(SamplingKind kind) noexcept;
+/// Study-file names of the designs.
+template <>
+inline constexpr auto enum_names<SamplingKind> = std::to_array<EnumName<SamplingKind>>(
+    {{SamplingKind::random, "random"}, {SamplingKind::lhs, "lhs"}, {SamplingKind::sobol, "sobol"}});
 
 /// Point `sample` of a design in [0, 1)^num_dims: a pure function of (kind, seed,
 /// num_dims, num_samples, sample), so any rank or thread computes any point on its own

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "simorch/control/controller.hpp"
+#include "simorch/enum_names.hpp"
 #include "simorch/model/dip_params.hpp"
 #include "simorch/sim/sim_config.hpp"
 #include "simorch/study/sampling_design.hpp"
@@ -18,8 +19,13 @@ namespace simorch {
 /// How task i's initial state is drawn (monte_carlo.initial_state).
 enum class InitialStateKind { fixed, uniform, normal, file };
 
-/// Study-file name of a distribution ("fixed", "uniform", "normal", "file").
-std::string_view to_string(InitialStateKind kind) noexcept;
+/// Study-file names of the distributions.
+template <>
+inline constexpr auto enum_names<InitialStateKind> =
+    std::to_array<EnumName<InitialStateKind>>({{InitialStateKind::fixed, "fixed"},
+                                               {InitialStateKind::uniform, "uniform"},
+                                               {InitialStateKind::normal, "normal"},
+                                               {InitialStateKind::file, "file"}});
 
 /// monte_carlo.initial_state: around `nominal`, per component ± half-width (uniform)
 /// or standard deviation (normal); or the rows of a CSV / HDF5 file.

@@ -7,8 +7,8 @@
 #include <string>
 #include <thread>
 
+#include "run/result_block.hpp"
 #include "simorch/run/dispatch.hpp"
-#include "simorch/run/result_block.hpp"
 
 namespace simorch::detail {
 

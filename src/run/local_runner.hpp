@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "run/result_block.hpp"
 #include "simorch/io/run_timing.hpp"
 #include "simorch/parallel/worker_pool.hpp"
 #include "simorch/run/dispatch.hpp"
-#include "simorch/run/result_block.hpp"
 
 namespace simorch::detail {
 

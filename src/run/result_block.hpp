@@ -5,7 +5,7 @@
 #include <memory>
 #include <span>
 
-#include "simorch/run/messages.hpp"
+#include "run/messages.hpp"
 #include "simorch/sim/sequential_orchestrator.hpp"
 #include "simorch/sim/task.hpp"
 

@@ -5,11 +5,11 @@
 #include <functional>
 #include <vector>
 
+#include "run/local_runner.hpp"
+#include "run/result_writer_thread.hpp"
 #include "simorch/error.hpp"
 #include "simorch/run/dispatch.hpp"
 #include "simorch/run/guided_scheduler.hpp"
-#include "simorch/run/local_runner.hpp"
-#include "simorch/run/result_writer_thread.hpp"
 
 namespace simorch::detail {
 
@@ -59,7 +59,8 @@ class NoRemoteWorkers final : public RemoteWorkers {
 
 /// Rank 0's main thread during a run: hands out guided chunks to its own pool (directly)
 /// and to the workers that ask, passes every result block to the writer thread, and runs
-/// the graceful stop. Protocol with MPI workers: run/messages.hpp and the MPI layer's WorkerLoop.
+/// the graceful stop. Protocol with MPI workers: src/run/messages.hpp and the MPI layer's
+/// WorkerLoop.
 class RootLoop {
  public:
   /// `host` names this process in /timing/ranks.
