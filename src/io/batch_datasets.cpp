@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
-#include <future>
 #include <limits>
 
 #include "batch_tables.hpp"
@@ -24,7 +23,6 @@ constexpr std::uint64_t rows_per_chunk = 4096;
 // Text (the failure message, 96 bytes a row) is written only where there is some: small
 // chunks, so that a few failures spread over a study allocate little of it.
 constexpr std::uint64_t text_rows_per_chunk = 64;
-constexpr std::size_t min_rows_for_helper = 512;
 constexpr std::uint64_t table_chunk = 64;
 constexpr std::uint64_t scan_block = 65536;
 constexpr std::size_t trajectory_chunk_bytes = std::size_t{1} << 20;
@@ -295,17 +293,6 @@ void BatchDatasets::compute_task_inputs(const RowBlock& block) {
   }
 }
 
-void BatchDatasets::prepare_task_inputs(const RowBlock& block) {
-  // make_task() costs about as much per row as all the writes together: a large block's
-  // inputs are drawn on a helper thread while this one writes the journal and the
-  // summary columns (only this thread touches HDF5).
-  if (block.size() >= min_rows_for_helper) {
-    inputs_ = std::async(std::launch::async, [this, &block] { compute_task_inputs(block); });
-  } else {
-    compute_task_inputs(block);
-  }
-}
-
 void BatchDatasets::write_task_inputs(const RowBlock::Run& run) {
   const auto offset = static_cast<std::size_t>(run.offset);
   initial_state_.write_rows_raw(run.first, run.count, &d_[offset * 6], t_double_);
@@ -317,11 +304,7 @@ void BatchDatasets::write_task_inputs(const RowBlock::Run& run) {
 void BatchDatasets::write_block(const RowBlock& block, const double* states,
                                 const double* controls) {
   const auto k = static_cast<std::size_t>(std::max<std::int64_t>(num_samples_, 0));
-  if (!inputs_.valid()) prepare_task_inputs(block);
-  const auto write_inputs = [&](const RowBlock::Run& run) {
-    if (inputs_.valid()) inputs_.get();  // rethrows what the helper threw
-    write_task_inputs(run);
-  };
+  compute_task_inputs(block);
   for (const RowBlock::Run& run : block.runs()) {
     const auto offset = static_cast<std::size_t>(run.offset);
     for (std::size_t i = 0; i < columns_.size(); ++i) {
@@ -333,7 +316,7 @@ void BatchDatasets::write_block(const RowBlock& block, const double* states,
     for (std::size_t i = 0; i < texts_.size(); ++i) {
       write_text(texts_[i], block.sparse()[i], run);
     }
-    write_inputs(run);
+    write_task_inputs(run);
     if (num_samples_ > 0 && states != nullptr) {
       traj_state_.write_rows_raw(run.first, run.count, states + offset * k * 6, t_double_);
       traj_control_.write_rows_raw(run.first, run.count, controls + offset * k, t_double_);
@@ -457,7 +440,6 @@ void BatchDatasets::set_state(std::string_view run_state, std::uint64_t tasks_do
 }
 
 void BatchDatasets::close() {
-  if (inputs_.valid()) inputs_.wait();  // a write that failed after prepare_task_inputs()
   columns_.clear();
   texts_.clear();
   for (h5::Dataset* d : {&initial_state_, &params_, &traj_state_, &traj_control_, &errors_,

@@ -6,7 +6,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <future>
 #include <string>
 #include <vector>
 
@@ -46,10 +45,6 @@ class BatchDatasets {
   /// Writes the rows of `block`, one hyperslab per column per run of consecutive ids:
   /// summaries, their trajectories (block order, size()·K·6 and size()·K doubles, or null
   /// without trajectories) and the regenerated /tasks rows; status last per run.
-  /// Starts drawing the /tasks rows of `block` (on a helper thread for a large block);
-  /// write_block() of the same block, unchanged, waits for them. Optional: write_block()
-  /// calls it when it was not.
-  void prepare_task_inputs(const RowBlock& block);
   void write_block(const RowBlock& block, const double* states, const double* controls);
   /// Appends one segment's rows to /timing/segments, ranks and threads and sets the
   /// /timing attributes.
@@ -107,7 +102,6 @@ class BatchDatasets {
   std::vector<std::byte> bytes_;
   std::vector<double> d_;
   std::vector<double> p_;
-  std::future<void> inputs_;  ///< prepare_task_inputs() on its helper thread
 };
 
 }  // namespace simorch::io_detail

@@ -125,7 +125,6 @@ class BatchWriter::Impl {
 
     guarded([&] {
       s_.block.assign(summaries.data(), order_.data(), order_.size());
-      s_.datasets->prepare_task_inputs(s_.block);  // drawn while the journal is written
       // Journal first: once the record is in the kernel a kill -9 cannot lose it.
       s_.journal_block(st, ct);
       s_.journal.flush();

@@ -33,8 +33,7 @@ struct WriterState {
   std::int32_t segment = 0;
   /// A finished file resumed without writes: open read-only, no journal yet.
   bool is_noop = false;
-  /// The rows of the current write (journal record and HDF5 rows alike); declared before
-  /// datasets, which may still draw its task inputs while being destroyed.
+  /// The rows of the current write (journal record and HDF5 rows alike).
   RowBlock block;
   std::optional<BatchDatasets> datasets;
   JournalLock lock;  // declared before journal: released after it closes
