@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench_args.hpp"
 #include "simorch/io/batch_writer.hpp"
 #include "simorch/study/study.hpp"
 
@@ -42,12 +43,7 @@ struct Settings {
 
 Settings parse(int argc, char** argv) {
   Settings s;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    const auto value = [&]() -> const char* {
-      if (i + 1 >= argc) throw std::invalid_argument(std::string(arg) + " needs a value");
-      return argv[++i];
-    };
+  simorch::bench::for_each_arg(argc, argv, [&](std::string_view arg, const auto& value) {
     if (arg.starts_with("--benchmark_")) {
       s.tasks = 20000;  // Google Benchmark's flags: the bench-smoke ctest entry
     } else if (arg == "--study") {
@@ -68,7 +64,7 @@ Settings parse(int argc, char** argv) {
     } else {
       throw std::invalid_argument("unknown argument " + std::string(arg));
     }
-  }
+  });
   if (s.block == 0) throw std::invalid_argument("--block must be positive");
   return s;
 }
