@@ -169,5 +169,45 @@ TEST(Journal, a_file_that_is_not_a_journal_is_bad_input) {
   }
 }
 
+TEST(Journal, a_journal_of_format_1_is_refused_naming_its_format) {
+  TempDir dir;
+  std::ofstream(dir / "j") << std::string(journal_magic_v1, sizeof journal_magic_v1) << "records";
+  try {
+    JournalReader r(dir / "j");
+    FAIL() << "expected IoError";
+  } catch (const IoError& e) {
+    EXPECT_TRUE(e.is_bad_input());
+    EXPECT_NE(std::string(e.what()).find("journal format 1"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Journal, a_shuffled_block_is_journaled_in_id_order_with_its_runs) {
+  const auto block = test::make_block({10, 11, 3, 12, 4, 7}, 0);
+  const std::vector<std::size_t> order = {2, 4, 5, 0, 1, 3};  // ids 3 4 7 10 11 12
+  RowBlock rows;
+  rows.assign(block.summaries.data(), order.data(), order.size());
+  ASSERT_EQ(rows.runs().size(), 3u);
+  EXPECT_EQ(rows.runs()[2].first, 10u);
+  EXPECT_EQ(rows.runs()[2].count, 3u);
+  EXPECT_EQ(rows.runs()[2].offset, 3u);
+  std::vector<std::byte> payload;
+  for (const auto piece : rows.journal_pieces(0, nullptr, nullptr)) {
+    payload.insert(payload.end(), piece.begin(), piece.end());
+  }
+  const auto decoded = decode_results(payload);
+  ASSERT_EQ(decoded.summaries.size(), 6u);
+  for (std::size_t j = 0; j < order.size(); ++j) {
+    const TaskSummary& want = block.summaries[order[j]];
+    const TaskSummary& got = decoded.summaries[j];
+    EXPECT_EQ(got.task_id, want.task_id);
+    EXPECT_EQ(got.itae, want.itae);
+    EXPECT_EQ(got.rank, want.rank);
+    EXPECT_EQ(got.status, want.status);
+    EXPECT_STREQ(got.message, want.message);  // id 3 and 10 fail with a message
+  }
+  payload.pop_back();
+  EXPECT_THROW(decode_results(payload), JournalFormatError);
+}
+
 }  // namespace
 }  // namespace simorch::io_detail
