@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "bench_args.hpp"
 #include "simorch/io/batch_writer.hpp"
 #include "simorch/mpi/dispatcher.hpp"
 #include "simorch/mpi/mpi_session.hpp"
@@ -111,12 +112,7 @@ double thread_cpu_s() {
 
 Settings parse(int argc, char** argv, bool& is_smoke) {
   Settings s;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    const auto value = [&]() -> const char* {
-      if (i + 1 >= argc) throw std::invalid_argument(std::string(arg) + " needs a value");
-      return argv[++i];
-    };
+  simorch::bench::for_each_arg(argc, argv, [&](std::string_view arg, const auto& value) {
     if (arg.starts_with("--benchmark_")) {
       is_smoke = true;  // Google Benchmark's flags: the bench-smoke ctest entry
     } else if (arg == "--tasks") {
@@ -154,7 +150,7 @@ Settings parse(int argc, char** argv, bool& is_smoke) {
     } else {
       throw std::invalid_argument("unknown argument " + std::string(arg));
     }
-  }
+  });
   if (is_smoke) {
     s.tasks = 2000;
     s.task_us = 5;

@@ -20,6 +20,9 @@ namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 constexpr std::uint64_t rows_per_chunk = 4096;
+// Text (the failure message, 96 bytes a row) is written only where there is some: small
+// chunks, so that a few failures spread over a study allocate little of it.
+constexpr std::uint64_t text_rows_per_chunk = 64;
 constexpr std::uint64_t table_chunk = 64;
 constexpr std::uint64_t scan_block = 65536;
 constexpr std::size_t trajectory_chunk_bytes = std::size_t{1} << 20;
@@ -105,9 +108,6 @@ bool is_present(const ColumnSpec& c, const Study& study) {
   return false;
 }
 
-const std::byte* member_of(const TaskSummary& s, const ColumnSpec& c) {
-  return reinterpret_cast<const std::byte*>(&s) + c.summary_offset;
-}
 std::byte* member_of(TaskSummary& s, const ColumnSpec& c) {
   return reinterpret_cast<std::byte*>(&s) + c.summary_offset;
 }
@@ -140,7 +140,8 @@ void create_batch_file(const h5::File& file, const Study& study, const FileIdent
   for (const ColumnSpec& c : batch_columns()) {
     if (!is_present(c, study)) continue;
     std::vector<std::uint64_t> dims = {m};
-    std::vector<std::uint64_t> chunk = {rows_per_chunk};
+    std::vector<std::uint64_t> chunk = {c.type == ElementType::text ? text_rows_per_chunk
+                                                                    : rows_per_chunk};
     if (c.source == ColumnSource::trajectory) {
       dims.push_back(ku);
       chunk = {trajectory_chunk_rows(m, k), ku};
@@ -224,21 +225,20 @@ BatchDatasets::BatchDatasets(h5::File file, const Study& study)
   const auto rows = [this](std::string_view path, std::size_t row_bytes) {
     return file_.open_dataset(std::string(path), 2 * rows_per_chunk * row_bytes);
   };
-  for (const ColumnSpec& c : batch_columns()) {
-    if (c.source != ColumnSource::summary) continue;
+  const auto open_column = [&](const ColumnSpec* c) {
     SummaryColumn column;
-    column.spec = &c;
-    column.row_bytes = element_size(c.type, c.width) * (c.type == ElementType::text ? 1 : c.width);
-    column.dataset = rows(c.path, column.row_bytes);
-    column.mem_type = element_h5_type(c.type, c.width);
-    if (c.names == ColumnNames::status) {
-      status_ = std::move(column);
-    } else if (c.type == ElementType::text) {
-      message_ = std::move(column);
-    } else {
-      columns_.push_back(std::move(column));
-    }
+    column.spec = c;
+    column.row_bytes =
+        element_size(c->type, c->width) * (c->type == ElementType::text ? 1 : c->width);
+    column.dataset = rows(c->path, column.row_bytes);
+    column.mem_type = element_h5_type(c->type, c->width);
+    return column;
+  };
+  for (const ColumnSpec* c : dense_summary_columns()) {
+    if (c->names == ColumnNames::status) status_index_ = columns_.size();
+    columns_.push_back(open_column(c));
   }
+  for (const ColumnSpec* c : sparse_summary_columns()) texts_.push_back(open_column(c));
   initial_state_ = rows("/tasks/initial_state", 6 * sizeof(double));
   if (has_params_) {
     params_ = rows("/tasks/params", DipParams::count * sizeof(double));
@@ -256,77 +256,76 @@ BatchDatasets::BatchDatasets(h5::File file, const Study& study)
   threads_ = file_.open_dataset("/timing/threads");
 }
 
-void BatchDatasets::write_column(SummaryColumn& c, const TaskSummary* s, std::uint64_t first,
-                                 std::uint64_t count) {
-  const auto n = static_cast<std::size_t>(count);
-  bytes_.resize(n * c.row_bytes);
-  for (std::size_t i = 0; i < n; ++i) {
-    std::memcpy(&bytes_[i * c.row_bytes], member_of(s[i], *c.spec), c.row_bytes);
-  }
-  c.dataset.write_rows_raw(first, count, bytes_.data(), c.mem_type);
-}
-
-void BatchDatasets::write_messages(const TaskSummary* s, std::uint64_t first, std::uint64_t count) {
-  // Messages are rare: write only the runs of rows that have one, so a study without
+void BatchDatasets::write_text(SummaryColumn& c, const RowBlock::SparseColumn& text,
+                               const RowBlock::Run& run) {
+  // Text is rare: only the runs of rows that have some are written, so a study without
   // failures allocates no message chunks at all.
-  constexpr std::size_t cap = TaskSummary::message_capacity;
-  const auto n = static_cast<std::size_t>(count);
-  for (std::size_t i = 0; i < n;) {
-    if (s[i].message[0] == '\0') {
-      ++i;
-      continue;
-    }
-    std::size_t j = i;
-    bytes_.clear();
-    while (j < n && s[j].message[0] != '\0') {
-      bytes_.resize(bytes_.size() + cap);
-      copy_text(reinterpret_cast<char*>(&bytes_[bytes_.size() - cap]), s[j].message, cap);
-      ++j;
-    }
-    message_.dataset.write_rows_raw(first + i, j - i, bytes_.data(), message_.mem_type);
+  const auto begin = std::lower_bound(text.rows.begin(), text.rows.end(), run.offset);
+  const auto end = std::lower_bound(begin, text.rows.end(), run.offset + run.count);
+  for (auto i = begin; i != end;) {
+    auto j = i + 1;
+    while (j != end && *j == *(j - 1) + 1) ++j;
+    const auto index = static_cast<std::size_t>(i - text.rows.begin());
+    c.dataset.write_rows_raw(run.first + (*i - run.offset), static_cast<std::uint64_t>(j - i),
+                             &text.data[index * c.spec->width], c.mem_type);
     i = j;
   }
 }
 
-void BatchDatasets::write_run(const TaskSummary* s, std::uint64_t count, const double* states,
-                              const double* controls) {
-  if (count == 0) {
-    return;
-  }
-  const std::uint64_t first = s[0].task_id;
-  const auto n = static_cast<std::size_t>(count);
-
-  for (SummaryColumn& c : columns_) {
-    write_column(c, s, first, count);
-  }
-  write_messages(s, first, count);
-
+void BatchDatasets::compute_task_inputs(const RowBlock& block) {
   // Inputs are regenerated from (study, id) rather than sent with the results.
+  const std::size_t n = block.size();
   d_.resize(n * 6);
   p_.resize(has_params_ ? n * DipParams::count : 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const TaskSpec task = make_task(*study_, first + i);
-    for (int c = 0; c < 6; ++c) {
-      d_[i * 6 + static_cast<std::size_t>(c)] = task.initial_state[c];
-    }
-    if (has_params_) {
-      for (std::size_t c = 0; c < DipParams::count; ++c) {
-        p_[i * DipParams::count + c] = task.params.at(c);
+  for (const RowBlock::Run& run : block.runs()) {
+    for (std::uint64_t r = 0; r < run.count; ++r) {
+      const TaskSpec task = make_task(*study_, run.first + r);
+      const auto i = static_cast<std::size_t>(run.offset + r);
+      for (int c = 0; c < 6; ++c) {
+        d_[i * 6 + static_cast<std::size_t>(c)] = task.initial_state[c];
+      }
+      if (has_params_) {
+        for (std::size_t c = 0; c < DipParams::count; ++c) {
+          p_[i * DipParams::count + c] = task.params.at(c);
+        }
       }
     }
   }
-  initial_state_.write_rows_raw(first, count, d_.data(), t_double_);
+}
+
+void BatchDatasets::write_task_inputs(const RowBlock::Run& run) {
+  const auto offset = static_cast<std::size_t>(run.offset);
+  initial_state_.write_rows_raw(run.first, run.count, &d_[offset * 6], t_double_);
   if (has_params_) {
-    params_.write_rows_raw(first, count, p_.data(), t_double_);
+    params_.write_rows_raw(run.first, run.count, &p_[offset * DipParams::count], t_double_);
   }
+}
 
-  if (num_samples_ > 0 && states != nullptr) {
-    traj_state_.write_rows_raw(first, count, states, t_double_);
-    traj_control_.write_rows_raw(first, count, controls, t_double_);
+void BatchDatasets::write_block(const RowBlock& block, const double* states,
+                                const double* controls) {
+  const auto k = static_cast<std::size_t>(std::max<std::int64_t>(num_samples_, 0));
+  compute_task_inputs(block);
+  for (const RowBlock::Run& run : block.runs()) {
+    const auto offset = static_cast<std::size_t>(run.offset);
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      if (i == status_index_) continue;
+      const RowBlock::DenseColumn& data = block.dense()[i];
+      columns_[i].dataset.write_rows_raw(run.first, run.count, &data.data[offset * data.row_bytes],
+                                         columns_[i].mem_type);
+    }
+    for (std::size_t i = 0; i < texts_.size(); ++i) {
+      write_text(texts_[i], block.sparse()[i], run);
+    }
+    write_task_inputs(run);
+    if (num_samples_ > 0 && states != nullptr) {
+      traj_state_.write_rows_raw(run.first, run.count, states + offset * k * 6, t_double_);
+      traj_control_.write_rows_raw(run.first, run.count, controls + offset * k, t_double_);
+    }
+    // Status last: a row whose write was cut short still reads as pending.
+    const RowBlock::DenseColumn& status_data = block.dense()[status_index_];
+    status().dataset.write_rows_raw(
+        run.first, run.count, &status_data.data[offset * status_data.row_bytes], status().mem_type);
   }
-
-  // Status last: a row whose write was cut short still reads as pending.
-  write_column(status_, s, first, count);
 }
 
 void BatchDatasets::append_segment(const SegmentTiming& t) {
@@ -360,11 +359,8 @@ void BatchDatasets::read_run(std::uint64_t first, std::uint64_t count, std::vect
       std::memcpy(member_of(s[i], *c.spec), &bytes_[i * c.row_bytes], c.row_bytes);
     }
   };
-  for (const SummaryColumn& c : columns_) {
-    read(c);
-  }
-  read(status_);
-  read(message_);
+  for (const SummaryColumn& c : columns_) read(c);
+  for (const SummaryColumn& c : texts_) read(c);
 
   const auto k = static_cast<std::size_t>(num_samples_);
   states.resize(num_samples_ > 0 ? n * k * 6 : 0);
@@ -395,7 +391,7 @@ void BatchDatasets::load_done(std::vector<std::uint64_t>& done) const {
   for (std::uint64_t first = 0; first < n_tasks_; first += scan_block) {
     const std::uint64_t count = std::min(scan_block, n_tasks_ - first);
     block.resize(static_cast<std::size_t>(count));
-    status_.dataset.read_rows_raw(first, count, block.data(), status_.mem_type);
+    status().dataset.read_rows_raw(first, count, block.data(), status().mem_type);
     for (std::uint64_t i = 0; i < count; ++i) {
       if (block[i] != 0) {
         done[(first + i) / 64] |= std::uint64_t{1} << ((first + i) % 64);
@@ -417,12 +413,12 @@ void BatchDatasets::rebuild_errors() {
     const std::uint64_t count = std::min(scan_block, n_tasks_ - first);
     status.resize(static_cast<std::size_t>(count));
     text.resize(static_cast<std::size_t>(count) * cap);
-    status_.dataset.read_rows_raw(first, count, status.data(), status_.mem_type);
+    this->status().dataset.read_rows_raw(first, count, status.data(), this->status().mem_type);
     const auto is_failed = [](std::int8_t v) { return is_failure(static_cast<TaskStatus>(v)); };
     if (std::none_of(status.begin(), status.end(), is_failed)) {
       continue;
     }
-    message_.dataset.read_rows_raw(first, count, text.data(), message_.mem_type);
+    message().dataset.read_rows_raw(first, count, text.data(), message().mem_type);
     rows.clear();
     for (std::size_t i = 0; i < count; ++i) {
       // Every failed task (out_of_bounds, diverged, error), with its reason if it has one.
@@ -445,8 +441,7 @@ void BatchDatasets::set_state(std::string_view run_state, std::uint64_t tasks_do
 
 void BatchDatasets::close() {
   columns_.clear();
-  status_ = SummaryColumn();
-  message_ = SummaryColumn();
+  texts_.clear();
   for (h5::Dataset* d : {&initial_state_, &params_, &traj_state_, &traj_control_, &errors_,
                          &segments_, &ranks_, &threads_}) {
     *d = h5::Dataset();

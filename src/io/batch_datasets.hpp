@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "row_block.hpp"
 #include "simorch/h5/dataset.hpp"
 #include "simorch/h5/file.hpp"
 #include "simorch/io/batch_schema.hpp"
@@ -41,11 +42,10 @@ class BatchDatasets {
  public:
   BatchDatasets(h5::File file, const Study& study);
 
-  /// Writes rows for tasks first .. first+count-1 (consecutive ids, in order):
-  /// summaries, their trajectories (count·K·6 and count·K doubles, or null without
-  /// trajectories) and the regenerated /tasks rows.
-  void write_run(const TaskSummary* summaries, std::uint64_t count, const double* states,
-                 const double* controls);
+  /// Writes the rows of `block`, one hyperslab per column per run of consecutive ids:
+  /// summaries, their trajectories (block order, size()·K·6 and size()·K doubles, or null
+  /// without trajectories) and the regenerated /tasks rows; status last per run.
+  void write_block(const RowBlock& block, const double* states, const double* controls);
   /// Appends one segment's rows to /timing/segments, ranks and threads and sets the
   /// /timing attributes.
   void append_segment(const SegmentTiming& timing);
@@ -78,9 +78,12 @@ class BatchDatasets {
     h5::Datatype mem_type;
     std::size_t row_bytes = 0;
   };
-  void write_column(SummaryColumn& c, const TaskSummary* s, std::uint64_t first,
-                    std::uint64_t count);
-  void write_messages(const TaskSummary* s, std::uint64_t first, std::uint64_t count);
+  void write_text(SummaryColumn& c, const RowBlock::SparseColumn& text, const RowBlock::Run& run);
+  void compute_task_inputs(const RowBlock& block);
+  void write_task_inputs(const RowBlock::Run& run);
+  SummaryColumn& status() { return columns_[status_index_]; }
+  const SummaryColumn& status() const { return columns_[status_index_]; }
+  const SummaryColumn& message() const { return texts_.at(0); }
 
   h5::File file_;
   const Study* study_;
@@ -88,14 +91,14 @@ class BatchDatasets {
   std::int64_t num_samples_;
   bool has_params_;
 
-  std::vector<SummaryColumn> columns_;  ///< schema order; status and message apart
-  SummaryColumn status_;
-  SummaryColumn message_;
+  std::vector<SummaryColumn> columns_;  ///< numeric, as dense_summary_columns()
+  std::vector<SummaryColumn> texts_;    ///< text, as sparse_summary_columns()
+  std::size_t status_index_ = 0;
   h5::Dataset initial_state_, params_, traj_state_, traj_control_;
   h5::Dataset errors_, segments_, ranks_, threads_;
   h5::Datatype t_double_;
 
-  // Row buffers of the current run, kept between writes (bounded by the largest run).
+  // Row buffers, kept between writes (bounded by the largest run).
   std::vector<std::byte> bytes_;
   std::vector<double> d_;
   std::vector<double> p_;

@@ -85,9 +85,12 @@ class BatchWriter::Impl {
         order_.push_back(i);
       }
     }
-    std::stable_sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
+    const auto by_id = [&](std::size_t a, std::size_t b) {
       return summaries[a].task_id < summaries[b].task_id;
-    });
+    };
+    if (!std::is_sorted(order_.begin(), order_.end(), by_id)) {  // a chunk arrives sorted
+      std::stable_sort(order_.begin(), order_.end(), by_id);
+    }
     order_.erase(std::unique(order_.begin(), order_.end(),
                              [&](std::size_t a, std::size_t b) {
                                return summaries[a].task_id == summaries[b].task_id;
@@ -100,36 +103,32 @@ class BatchWriter::Impl {
       open_for_writing();
     }
 
-    const TaskSummary* rows = summaries.data();
+    // Trajectories are gathered into id order only when the rows are not in it already;
+    // the summaries are gathered by the block's transposition itself.
     const double* st = has_trajectories ? states.data() : nullptr;
     const double* ct = has_trajectories ? controls.data() : nullptr;
     bool is_identity = order_.size() == n;
     for (std::size_t i = 0; is_identity && i < order_.size(); ++i) {
       is_identity = order_[i] == i;
     }
-    if (!is_identity) {
-      gathered_.resize(order_.size());
-      gathered_states_.resize(has_trajectories ? order_.size() * k * 6 : 0);
-      gathered_controls_.resize(has_trajectories ? order_.size() * k : 0);
+    if (!is_identity && has_trajectories) {
+      gathered_states_.resize(order_.size() * k * 6);
+      gathered_controls_.resize(order_.size() * k);
       for (std::size_t j = 0; j < order_.size(); ++j) {
         const std::size_t i = order_[j];
-        gathered_[j] = summaries[i];
-        if (has_trajectories) {
-          std::copy_n(&states[i * k * 6], k * 6, &gathered_states_[j * k * 6]);
-          std::copy_n(&controls[i * k], k, &gathered_controls_[j * k]);
-        }
+        std::copy_n(&states[i * k * 6], k * 6, &gathered_states_[j * k * 6]);
+        std::copy_n(&controls[i * k], k, &gathered_controls_[j * k]);
       }
-      rows = gathered_.data();
-      st = has_trajectories ? gathered_states_.data() : nullptr;
-      ct = has_trajectories ? gathered_controls_.data() : nullptr;
+      st = gathered_states_.data();
+      ct = gathered_controls_.data();
     }
-    const std::size_t m = order_.size();
 
     guarded([&] {
+      s_.block.assign(summaries.data(), order_.data(), order_.size());
       // Journal first: once the record is in the kernel a kill -9 cannot lose it.
-      s_.journal_results(rows, m, st, ct);
+      s_.journal_block(st, ct);
       s_.journal.flush();
-      s_.write_rows(rows, m, st, ct);
+      s_.write_block(st, ct);
     });
   }
 
@@ -247,7 +246,6 @@ class BatchWriter::Impl {
 
   // Per-write scratch, bounded by the largest write.
   std::vector<std::size_t> order_;
-  std::vector<TaskSummary> gathered_;
   std::vector<double> gathered_states_;
   std::vector<double> gathered_controls_;
 };

@@ -2,22 +2,27 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <tuple>
 #include <type_traits>
 #include <utility>
 
 #include "crc32.hpp"
+#include "row_block.hpp"
 #include "simorch/error.hpp"
 
 namespace simorch::io_detail {
 namespace {
 
 constexpr std::size_t buffer_capacity = std::size_t{1} << 20;
-constexpr std::size_t head_size = 16;  // u32 type, u32 zero, u64 length
+constexpr std::size_t head_size = 16;              // u32 type, u32 zero, u64 length
+constexpr std::uint64_t large_record = 64 * 1024;  // written with writev, not buffered
 
 std::string errno_text(int error) {
   // The same words as the HDF5 wrappers use, so h5::is_disk_full_error() matches both.
@@ -118,7 +123,7 @@ class ByteReader {
 template <class Io, class Record>
 void header_fields(Io& io, Record& h) {
   io(h.version);
-  io(h.summary_size);
+  io(h.row_layout);
   io(h.n_tasks);
   io(h.num_samples);
   io(h.study_hash);
@@ -156,47 +161,15 @@ JournalHeader decode_header(std::span<const std::byte> payload) {
   ByteReader r(payload);
   JournalHeader h;
   h.version = r.get<std::uint32_t>();
-  h.summary_size = r.get<std::uint32_t>();
+  h.row_layout = r.get<std::uint32_t>();
   // Checked before the rest: a journal of another build may lay the rest out differently.
-  if (h.version != journal_version || h.summary_size != sizeof(TaskSummary)) {
-    throw JournalFormatError{"journal version " + std::to_string(h.version) + " / record size " +
-                             std::to_string(h.summary_size) + " not written by this simorch"};
+  if (h.version != journal_version || h.row_layout != row_layout_id()) {
+    throw JournalFormatError{"journal version " + std::to_string(h.version) + " / row layout " +
+                             std::to_string(h.row_layout) + " not written by this simorch"};
   }
   ByteReader all(payload);
   header_fields(all, h);
   return h;
-}
-
-std::vector<std::byte> encode_results_prefix(std::uint64_t count, std::int64_t num_samples) {
-  ByteWriter w;
-  w.put(count);
-  w.put(num_samples);
-  return w.take();
-}
-
-ResultsPayload decode_results(std::span<const std::byte> payload) {
-  ByteReader r(payload);
-  const auto count = r.get<std::uint64_t>();
-  const auto k = static_cast<std::uint64_t>(r.get<std::int64_t>());
-  const std::uint64_t expected = count * sizeof(TaskSummary) + count * k * 7 * sizeof(double);
-  if (r.remaining() != expected) {
-    throw JournalFormatError{"results record of the wrong size"};
-  }
-  ResultsPayload out;
-  out.summaries.resize(count);
-  out.states.resize(count * k * 6);
-  out.controls.resize(count * k);
-  // memcpy from/to the null data() of an empty vector is undefined even for 0 bytes.
-  auto copy_into = [&](void* to, std::size_t size) {
-    const std::byte* from = r.take(size);
-    if (size > 0) {
-      std::memcpy(to, from, size);
-    }
-  };
-  copy_into(out.summaries.data(), count * sizeof(TaskSummary));
-  copy_into(out.states.data(), out.states.size() * sizeof(double));
-  copy_into(out.controls.data(), out.controls.size() * sizeof(double));
-  return out;
 }
 
 std::vector<std::byte> encode_segment_start(const SegmentStart& start) {
@@ -304,8 +277,7 @@ JournalWriter& JournalWriter::operator=(JournalWriter&& other) noexcept {
   return *this;
 }
 
-void JournalWriter::append(RecordType type,
-                           std::initializer_list<std::span<const std::byte>> pieces) {
+void JournalWriter::append(RecordType type, std::span<const std::span<const std::byte>> pieces) {
   std::uint64_t length = 0;
   for (const auto& p : pieces) {
     length += p.size();
@@ -316,13 +288,27 @@ void JournalWriter::append(RecordType type,
   std::memcpy(head + 8, &length, 8);
   Crc32 crc;
   crc.update(head, head_size);
-  put(head, head_size);
   for (const auto& p : pieces) {
     crc.update(p.data(), p.size());
-    put(p.data(), p.size());
   }
   const std::uint32_t sum = crc.value();
-  put(&sum, sizeof sum);
+  if (length < large_record) {
+    put(head, head_size);
+    for (const auto& p : pieces) {
+      put(p.data(), p.size());
+    }
+    put(&sum, sizeof sum);
+    return;
+  }
+  // A results record of a whole block: straight from the caller's buffers to the kernel
+  // (one writev), without a copy through the buffer.
+  flush();
+  std::vector<std::span<const std::byte>> all;
+  all.reserve(pieces.size() + 2);
+  all.emplace_back(reinterpret_cast<const std::byte*>(head), head_size);
+  all.insert(all.end(), pieces.begin(), pieces.end());
+  all.emplace_back(reinterpret_cast<const std::byte*>(&sum), sizeof sum);
+  write_fd(all);
 }
 
 void JournalWriter::put(const void* data, std::size_t size) {
@@ -360,6 +346,33 @@ void JournalWriter::write_fd(const void* data, std::size_t size) {
   }
 }
 
+void JournalWriter::write_fd(std::span<const std::span<const std::byte>> pieces) {
+  std::vector<iovec> iov;
+  iov.reserve(pieces.size());
+  for (const auto& p : pieces) {
+    if (!p.empty()) iov.push_back({const_cast<std::byte*>(p.data()), p.size()});
+  }
+  std::size_t next = 0;
+  while (next < iov.size()) {
+    const int n_iov = static_cast<int>(std::min<std::size_t>(iov.size() - next, IOV_MAX));
+    ssize_t n = ::writev(fd_, &iov[next], n_iov);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      throw IoError(path_.string(), "append to journal", errno_text(errno));
+    }
+    // A short write: skip what went out, resume inside the piece it stopped in.
+    while (n > 0) {
+      const auto done = std::min(static_cast<std::size_t>(n), iov[next].iov_len);
+      iov[next].iov_base = static_cast<char*>(iov[next].iov_base) + done;
+      iov[next].iov_len -= done;
+      n -= static_cast<ssize_t>(done);
+      if (iov[next].iov_len == 0) ++next;
+    }
+  }
+}
+
 void JournalWriter::sync() {
   flush();
   if (::fdatasync(fd_) != 0) {
@@ -388,8 +401,16 @@ JournalReader::JournalReader(const std::filesystem::path& path) : path_(path) {
   std::error_code ec;
   file_size_ = std::filesystem::file_size(path, ec);
   char magic[sizeof journal_magic] = {};
-  if (std::fread(magic, 1, sizeof magic, file_) != sizeof magic ||
-      std::memcmp(magic, journal_magic, sizeof magic) != 0) {
+  const bool has_magic = std::fread(magic, 1, sizeof magic, file_) == sizeof magic;
+  if (has_magic && std::memcmp(magic, journal_magic_v1, sizeof magic) == 0) {
+    std::fclose(file_);
+    file_ = nullptr;
+    throw IoError(path.string(), "read journal",
+                  "journal format 1, written by an earlier simorch: resume this run with the "
+                  "simorch that started it, or start over with --force",
+                  true);
+  }
+  if (!has_magic || std::memcmp(magic, journal_magic, sizeof magic) != 0) {
     std::fclose(file_);
     file_ = nullptr;
     throw IoError(path.string(), "read journal", "not a simorch journal (bad magic bytes)", true);

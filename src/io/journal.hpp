@@ -2,8 +2,8 @@
 
 // The write-ahead journal beside a batch file (docs/resume.md, "The journal").
 //
-// File: 8 magic bytes "SIMORCHJ", then records
-//   [u32 type][u32 0][u64 payload length][payload][u32 CRC-32 of the 16-byte head + payload]
+// File: 8 magic bytes "SIMORCJ2" (journal format 2), then records
+//   [u32 type][u32 0][u64 payload length][payload][u32 CRC-32C of the 16-byte head + payload]
 // in host byte order (the journal is a crash-recovery file of this machine, not an
 // exchange format). A reader stops at the first record that is truncated or fails its CRC:
 // that is where a kill -9 or a power loss cut the last append.
@@ -22,8 +22,11 @@
 
 namespace simorch::io_detail {
 
-inline constexpr char journal_magic[8] = {'S', 'I', 'M', 'O', 'R', 'C', 'H', 'J'};
-inline constexpr std::uint32_t journal_version = 1;
+inline constexpr char journal_magic[8] = {'S', 'I', 'M', 'O', 'R', 'C', 'J', '2'};
+/// The magic of journal format 1 (whole TaskSummary structs, CRC-32), recognised only to
+/// refuse it with a clear message.
+inline constexpr char journal_magic_v1[8] = {'S', 'I', 'M', 'O', 'R', 'C', 'H', 'J'};
+inline constexpr std::uint32_t journal_version = 2;
 
 /// What a journal record holds.
 enum class RecordType : std::uint32_t {
@@ -37,7 +40,7 @@ enum class RecordType : std::uint32_t {
 /// Identity of the study and file a journal belongs to.
 struct JournalHeader {
   std::uint32_t version = journal_version;
-  std::uint32_t summary_size = sizeof(TaskSummary);
+  std::uint32_t row_layout = 0;  ///< row_layout_id() of the writer (row_block.hpp)
   std::uint64_t n_tasks = 0;
   std::int64_t num_samples = 0;
   std::string study_hash;
@@ -68,8 +71,7 @@ SegmentStart segment_start_here(std::int32_t segment, double unix_s);
 
 std::vector<std::byte> encode_header(const JournalHeader& header);
 JournalHeader decode_header(std::span<const std::byte> payload);
-/// The 16-byte prefix of a results payload: count and K.
-std::vector<std::byte> encode_results_prefix(std::uint64_t count, std::int64_t num_samples);
+/// Decodes a results record (encoded by RowBlock::journal_pieces, row_block.cpp).
 ResultsPayload decode_results(std::span<const std::byte> payload);
 std::vector<std::byte> encode_segment_start(const SegmentStart& start);
 SegmentStart decode_segment_start(std::span<const std::byte> payload);
@@ -100,7 +102,10 @@ class JournalWriter {
 
   bool is_open() const noexcept { return fd_ >= 0; }
   /// Appends one record whose payload is the concatenation of `pieces`.
-  void append(RecordType type, std::initializer_list<std::span<const std::byte>> pieces);
+  void append(RecordType type, std::span<const std::span<const std::byte>> pieces);
+  void append(RecordType type, std::initializer_list<std::span<const std::byte>> pieces) {
+    append(type, std::span<const std::span<const std::byte>>(pieces.begin(), pieces.size()));
+  }
   /// Hands buffered bytes to the kernel.
   void flush();
   /// flush() + fdatasync().
@@ -112,6 +117,7 @@ class JournalWriter {
   explicit JournalWriter(int fd, std::filesystem::path path);
   void put(const void* data, std::size_t size);
   void write_fd(const void* data, std::size_t size);
+  void write_fd(std::span<const std::span<const std::byte>> pieces);
 
   int fd_ = -1;
   std::filesystem::path path_;

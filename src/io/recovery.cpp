@@ -237,8 +237,8 @@ void copy_file_into_journal(WriterState& s) {
       }
     }
     if (!done_rows.empty()) {
-      s.journal_results(done_rows.data(), done_rows.size(), k > 0 ? done_states.data() : nullptr,
-                        k > 0 ? done_controls.data() : nullptr);
+      s.block.assign(done_rows.data(), done_rows.size());
+      s.journal_block(k > 0 ? done_states.data() : nullptr, k > 0 ? done_controls.data() : nullptr);
     }
   }
   for (const auto& timing : s.datasets->read_segments()) {

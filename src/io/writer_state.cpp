@@ -8,10 +8,6 @@
 namespace simorch::io_detail {
 namespace {
 
-std::span<const std::byte> bytes_of(const void* data, std::size_t size) {
-  return {static_cast<const std::byte*>(data), size};
-}
-
 std::uint64_t size_of(const std::filesystem::path& path) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
@@ -33,6 +29,7 @@ WriterState::WriterState(const std::filesystem::path& path, const Study& s)
 
 JournalHeader WriterState::journal_header(const std::string& created) const {
   JournalHeader h;
+  h.row_layout = row_layout_id();
   h.n_tasks = n_tasks;
   h.num_samples = num_samples;
   h.study_hash = hash;
@@ -105,31 +102,19 @@ void WriterState::start_segment() {
 
 void WriterState::write_rows(const TaskSummary* rows, std::size_t count, const double* states,
                              const double* controls) {
-  const auto k = static_cast<std::size_t>(num_samples);
-  std::size_t begin = 0;
-  while (begin < count) {
-    std::size_t end = begin + 1;
-    while (end < count && rows[end].task_id == rows[end - 1].task_id + 1) {
-      ++end;
-    }
-    datasets->write_run(&rows[begin], end - begin,
-                        states == nullptr ? nullptr : states + begin * k * 6,
-                        controls == nullptr ? nullptr : controls + begin * k);
-    begin = end;
-  }
-  for (std::size_t i = 0; i < count; ++i) {
-    done.insert(rows[i].task_id);
+  block.assign(rows, count);
+  write_block(states, controls);
+}
+
+void WriterState::write_block(const double* states, const double* controls) {
+  datasets->write_block(block, states, controls);
+  for (const RowBlock::Run& run : block.runs()) {
+    for (std::uint64_t id = run.first; id < run.first + run.count; ++id) done.insert(id);
   }
 }
 
-void WriterState::journal_results(const TaskSummary* rows, std::size_t count, const double* states,
-                                  const double* controls) {
-  const auto k = static_cast<std::size_t>(num_samples);
-  const auto prefix = encode_results_prefix(count, num_samples);
-  journal.append(RecordType::results,
-                 {prefix, bytes_of(rows, count * sizeof(TaskSummary)),
-                  bytes_of(states, states == nullptr ? 0 : count * k * 6 * sizeof(double)),
-                  bytes_of(controls, controls == nullptr ? 0 : count * k * sizeof(double))});
+void WriterState::journal_block(const double* states, const double* controls) {
+  journal.append(RecordType::results, block.journal_pieces(num_samples, states, controls));
 }
 
 }  // namespace simorch::io_detail

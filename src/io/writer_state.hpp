@@ -15,6 +15,7 @@
 #include "done_set.hpp"
 #include "journal.hpp"
 #include "output_files.hpp"
+#include "row_block.hpp"
 #include "simorch/h5/file.hpp"
 #include "simorch/study/study.hpp"
 
@@ -32,6 +33,8 @@ struct WriterState {
   std::int32_t segment = 0;
   /// A finished file resumed without writes: open read-only, no journal yet.
   bool is_noop = false;
+  /// The rows of the current write (journal record and HDF5 rows alike).
+  RowBlock block;
   std::optional<BatchDatasets> datasets;
   JournalLock lock;  // declared before journal: released after it closes
   JournalWriter journal;
@@ -49,12 +52,14 @@ struct WriterState {
   void start_new_journal();
   /// Journals a segment_start record and marks the file running.
   void start_segment();
-  /// Writes rows sorted by id (one hyperslab per contiguous run of ids) and marks them done.
+  /// Writes rows sorted by id (through `block`) and marks them done.
   void write_rows(const TaskSummary* rows, std::size_t count, const double* states,
                   const double* controls);
-  /// Appends one results record of `count` rows with their trajectories.
-  void journal_results(const TaskSummary* rows, std::size_t count, const double* states,
-                       const double* controls);
+  /// Writes `block` (one hyperslab per column per contiguous run of ids) and marks its
+  /// rows done; `states`/`controls` in block order, or null.
+  void write_block(const double* states, const double* controls);
+  /// Appends `block` with its trajectories as one results record.
+  void journal_block(const double* states, const double* controls);
 };
 
 }  // namespace simorch::io_detail

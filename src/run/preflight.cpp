@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "simorch/error.hpp"
+#include "simorch/io/batch_schema.hpp"
 #include "simorch/sim/task.hpp"
 
 namespace simorch {
@@ -45,9 +46,20 @@ double estimated_output_bytes(const Study& study) {
 double estimated_journal_bytes(const Study& study) {
   const auto tasks = static_cast<double>(study.num_tasks());
   const auto samples = static_cast<double>(study.sim.num_samples());
-  // Each record: 16-byte head, 16-byte count prefix, 4-byte CRC; at worst one per task.
-  constexpr double record_overhead = 16 + 16 + 4;
-  const double per_task = sizeof(TaskSummary) + samples * (6 * 8 + 8) + record_overhead;
+  // Each record: 16-byte head, 32-byte prefix, 4-byte CRC, a 24-byte run; at worst one per
+  // task, with a message (its row index and text).
+  constexpr double record_overhead = 16 + 32 + 4 + 24;
+  // The numeric summary columns (journal format 2, docs/resume.md); bytes per element
+  // indexed by ElementType.
+  constexpr double element_bytes[] = {1, 1, 4, 8, 8, 8};
+  double row_bytes = 0;
+  for (const ColumnSpec& c : batch_columns()) {
+    if (c.source == ColumnSource::summary && c.type != ElementType::text) {
+      row_bytes += static_cast<double>(c.width) * element_bytes[static_cast<std::size_t>(c.type)];
+    }
+  }
+  const double per_task =
+      row_bytes + 8 + TaskSummary::message_capacity + samples * (6 * 8 + 8) + record_overhead;
   constexpr double header_bytes = 64 * 1024;  // study text, canonical text, segment records
   return tasks * per_task + header_bytes;
 }

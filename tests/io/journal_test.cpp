@@ -10,6 +10,7 @@
 
 #include "crc32.hpp"
 #include "io_test_util.hpp"
+#include "row_block.hpp"
 
 namespace simorch::io_detail {
 namespace {
@@ -21,21 +22,23 @@ std::span<const std::byte> as_bytes(const std::string& s) {
 }
 
 TEST(Crc32, matches_the_standard_check_value) {
-  // The CRC-32 check value of "123456789" (zlib, gzip, PNG).
-  EXPECT_EQ(crc32("123456789", 9), 0xCBF43926u);
+  // The CRC-32C check value of "123456789" (iSCSI, RFC 3720), hardware and tables alike.
+  EXPECT_EQ(crc32("123456789", 9), 0xE3069283u);
+  EXPECT_EQ(~crc_detail::update_portable(0xFFFFFFFFu, "123456789", 9), 0xE3069283u);
   EXPECT_EQ(crc32("", 0), 0u);
   Crc32 split;  // any split of the input gives the same sum (slicing-by-8 vs bytewise)
   const std::string text = "The quick brown fox jumps over the lazy dog";
   split.update(text.data(), 5);
   split.update(text.data() + 5, text.size() - 5);
-  EXPECT_EQ(split.value(), 0x414FA339u);
-  EXPECT_EQ(crc32(text.data(), text.size()), 0x414FA339u);
+  EXPECT_EQ(split.value(), 0x22620404u);
+  EXPECT_EQ(crc32(text.data(), text.size()), 0x22620404u);
 }
 
 TEST(Journal, records_round_trip_in_order) {
   ScopedTempDir dir;
   const auto path = dir / "j";
   JournalHeader header;
+  header.row_layout = row_layout_id();
   header.n_tasks = 10;
   header.num_samples = 2;
   header.study_hash = "00112233aabbccdd";
@@ -47,12 +50,10 @@ TEST(Journal, records_round_trip_in_order) {
   {
     auto w = JournalWriter::create(path);
     w.append(RecordType::header, {encode_header(header)});
-    const auto prefix = encode_results_prefix(2, 2);
+    RowBlock rows;
+    rows.assign(block.summaries.data(), block.summaries.size());
     w.append(RecordType::results,
-             {prefix,
-              {reinterpret_cast<const std::byte*>(block.summaries.data()), 2 * sizeof(TaskSummary)},
-              {reinterpret_cast<const std::byte*>(block.states.data()), 24 * sizeof(double)},
-              {reinterpret_cast<const std::byte*>(block.controls.data()), 4 * sizeof(double)}});
+             rows.journal_pieces(2, block.states.data(), block.controls.data()));
     w.append(RecordType::segment_timing, {encode_timing(timing)});
     w.close();
   }
@@ -68,7 +69,12 @@ TEST(Journal, records_round_trip_in_order) {
   ASSERT_EQ(rec.type, RecordType::results);
   const auto results = decode_results(rec.payload);
   ASSERT_EQ(results.summaries.size(), 2u);
-  EXPECT_EQ(std::memcmp(&results.summaries[1], &block.summaries[1], sizeof(TaskSummary)), 0);
+  EXPECT_EQ(results.summaries[1].task_id, 4u);
+  EXPECT_EQ(results.summaries[1].ise, block.summaries[1].ise);
+  EXPECT_EQ(results.summaries[1].status, block.summaries[1].status);
+  EXPECT_EQ(results.summaries[1].final_state[5], block.summaries[1].final_state[5]);
+  EXPECT_STREQ(results.summaries[0].message, block.summaries[0].message);
+  EXPECT_STREQ(results.summaries[1].message, "");
   EXPECT_EQ(results.states, block.states);
   EXPECT_EQ(results.controls, block.controls);
   ASSERT_TRUE(r.next(rec));
@@ -161,6 +167,46 @@ TEST(Journal, a_file_that_is_not_a_journal_is_bad_input) {
     EXPECT_TRUE(e.is_bad_input());
     EXPECT_NE(std::string(e.what()).find("not a simorch journal"), std::string::npos);
   }
+}
+
+TEST(Journal, a_journal_of_format_1_is_refused_naming_its_format) {
+  TempDir dir;
+  std::ofstream(dir / "j") << std::string(journal_magic_v1, sizeof journal_magic_v1) << "records";
+  try {
+    JournalReader r(dir / "j");
+    FAIL() << "expected IoError";
+  } catch (const IoError& e) {
+    EXPECT_TRUE(e.is_bad_input());
+    EXPECT_NE(std::string(e.what()).find("journal format 1"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Journal, a_shuffled_block_is_journaled_in_id_order_with_its_runs) {
+  const auto block = test::make_block({10, 11, 3, 12, 4, 7}, 0);
+  const std::vector<std::size_t> order = {2, 4, 5, 0, 1, 3};  // ids 3 4 7 10 11 12
+  RowBlock rows;
+  rows.assign(block.summaries.data(), order.data(), order.size());
+  ASSERT_EQ(rows.runs().size(), 3u);
+  EXPECT_EQ(rows.runs()[2].first, 10u);
+  EXPECT_EQ(rows.runs()[2].count, 3u);
+  EXPECT_EQ(rows.runs()[2].offset, 3u);
+  std::vector<std::byte> payload;
+  for (const auto piece : rows.journal_pieces(0, nullptr, nullptr)) {
+    payload.insert(payload.end(), piece.begin(), piece.end());
+  }
+  const auto decoded = decode_results(payload);
+  ASSERT_EQ(decoded.summaries.size(), 6u);
+  for (std::size_t j = 0; j < order.size(); ++j) {
+    const TaskSummary& want = block.summaries[order[j]];
+    const TaskSummary& got = decoded.summaries[j];
+    EXPECT_EQ(got.task_id, want.task_id);
+    EXPECT_EQ(got.itae, want.itae);
+    EXPECT_EQ(got.rank, want.rank);
+    EXPECT_EQ(got.status, want.status);
+    EXPECT_STREQ(got.message, want.message);  // id 3 and 10 fail with a message
+  }
+  payload.pop_back();
+  EXPECT_THROW(decode_results(payload), JournalFormatError);
 }
 
 }  // namespace

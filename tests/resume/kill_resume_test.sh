@@ -40,8 +40,10 @@ fi
 
 num_tasks=8000
 samples=101
-# Journal bytes per finished task: the summary record plus 7 doubles per trajectory sample.
-bytes_per_task=$((256 + samples * 7 * 8))
+# Journal bytes per finished task (format 2, docs/resume.md): its 162 bytes of summary
+# columns plus 7 doubles per trajectory sample; rounded down, so the last kill point is
+# reached before the end.
+bytes_per_task=$((160 + samples * 7 * 8))
 
 # Starts the job in its own session so that the whole job (mpirun and every rank) can be
 # signalled at once; sets $job to the session leader's pid. Like a requeued job script, it
