@@ -170,7 +170,7 @@ TEST(Journal, a_file_that_is_not_a_journal_is_bad_input) {
 }
 
 TEST(Journal, a_journal_of_format_1_is_refused_naming_its_format) {
-  TempDir dir;
+  test::ScopedTempDir dir;
   std::ofstream(dir / "j") << std::string(journal_magic_v1, sizeof journal_magic_v1) << "records";
   try {
     JournalReader r(dir / "j");
