@@ -63,7 +63,7 @@ RunReport run_study(const StudyPlan& plan, const RunOptions& options) {
       dispatch);
   std::unique_ptr<BatchWriter> writer;
   std::vector<TaskRange> pending;
-  simorch::detail::StopGate gate(plan);
+  std::optional<simorch::detail::StopGate> gate;  // rank 0: one byte per task with a stop
   run_collectively([&] {
     if (!is_root) return;
     simorch::detail::check_output_space(plan, options, report);
@@ -71,7 +71,8 @@ RunReport run_study(const StudyPlan& plan, const RunOptions& options) {
     simorch::detail::check_resume_numerics(*writer, tasks.kernel, report.output);
     pending = writer->pending();
     report.done_before = writer->num_done();
-    simorch::detail::follow_stop(gate, *writer, dispatch);
+    gate.emplace(plan);
+    simorch::detail::follow_stop(*gate, *writer, dispatch);
   });
   std::optional<simorch::detail::BatchSink> sink;
   if (is_root) sink.emplace(*writer);
