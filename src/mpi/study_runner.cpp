@@ -72,7 +72,7 @@ RunReport run_study(const StudyPlan& plan, const RunOptions& options) {
     pending = writer->pending();
     report.done_before = writer->num_done();
     gate.emplace(plan);
-    simorch::detail::follow_stop(*gate, *writer, dispatch);
+    simorch::detail::follow_stop(*gate, *writer, dispatch, tasks.board);
   });
   std::optional<simorch::detail::BatchSink> sink;
   if (is_root) sink.emplace(*writer);

@@ -60,7 +60,7 @@ RunReport run_study_in_process(const StudyPlan& plan, const RunOptions& options)
   const std::vector<TaskRange> pending = writer->pending();
   report.done_before = writer->num_done();
   detail::StopGate gate(plan);
-  detail::follow_stop(gate, *writer, dispatch);
+  detail::follow_stop(gate, *writer, dispatch, tasks.board);
   detail::BatchSink sink(*writer);
   const double setup_s = unix_now() - start_unix_s;
 

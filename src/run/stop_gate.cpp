@@ -7,6 +7,21 @@
 
 namespace simorch::detail {
 
+StopBoard::StopBoard(std::uint64_t num_groups)
+    : stops_(std::make_unique<std::atomic<std::uint64_t>[]>(num_groups)) {
+  for (std::uint64_t g = 0; g < num_groups; ++g) {
+    stops_[g].store(std::numeric_limits<std::uint64_t>::max(), std::memory_order_relaxed);
+  }
+}
+
+void StopBoard::set(std::uint64_t group, std::uint64_t stop) noexcept {
+  stops_[group].store(stop, std::memory_order_relaxed);
+}
+
+bool StopBoard::is_past(std::uint64_t group, std::uint64_t sample) const noexcept {
+  return sample >= stops_[group].load(std::memory_order_relaxed);
+}
+
 StopGate::StopGate(const StudyPlan& plan)
     : plan_(plan),
       tracker_(plan.base().monte_carlo.stop, is_active() ? plan.num_groups() : 0,
@@ -48,6 +63,14 @@ void StopGate::finish(ResultBlock& block) const {
   }
 }
 
+void StopGate::set_board(std::shared_ptr<StopBoard> board) {
+  board_ = std::move(board);
+  if (!board_ || !is_active()) return;
+  for (std::uint64_t g = 0; g < plan_.num_groups(); ++g) {
+    if (const auto stop = tracker_.stop_point(g)) board_->set(g, *stop);
+  }
+}
+
 std::vector<ResultBlock> StopGate::admit(ResultBlock block) {
   std::vector<ResultBlock> ready;
   if (!is_active()) {
@@ -57,7 +80,12 @@ std::vector<ResultBlock> StopGate::admit(ResultBlock block) {
   for (const TaskSummary& s : block.summaries()) {
     if (s.status == TaskStatus::pending) continue;  // a cancelled slot (compacted away)
     const TaskCoordinates at = plan_.coordinates(s.task_id);
-    tracker_.record(group_of(at), at.sample, s.success != 0);
+    const std::uint64_t group = group_of(at);
+    const bool was_open = !tracker_.stop_point(group).has_value();
+    tracker_.record(group, at.sample, s.success != 0);
+    if (board_ && was_open && tracker_.stop_point(group)) {
+      board_->set(group, *tracker_.stop_point(group));
+    }
   }
   held_.push_back(std::move(block));
   // Release every block whose rows are all decided; the rest wait for earlier samples.

@@ -3,12 +3,14 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <system_error>
 #include <vector>
 
 #include "simorch/error.hpp"
+#include "simorch/io/batch_schema.hpp"
 #include "simorch/run/preflight.hpp"
 #include "simorch/run/stop_gate.hpp"
 #include "simorch/study/make_task.hpp"
@@ -82,7 +84,8 @@ namespace {
 struct OwnedKernels {
   StudyPlan plan;
   std::vector<std::unique_ptr<BatchKernel>> kernels;
-  std::vector<std::uint32_t> kernel_of;  ///< per variant (case · points + point)
+  std::vector<std::uint32_t> kernel_of;    ///< per variant (case · points + point)
+  std::shared_ptr<const StopBoard> board;  ///< null without monte_carlo.stop
 
   std::uint32_t kernel_index(std::uint64_t id) const {
     const TaskCoordinates at = plan.coordinates(id);
@@ -137,6 +140,18 @@ void run_batch(const OwnedKernels& owned, std::uint64_t first, std::span<TaskSum
                std::span<const TrajectoryOut> outs) {
   std::vector<std::vector<std::size_t>> groups(owned.kernels.size());
   for (std::size_t i = 0; i < summaries.size(); ++i) {
+    if (owned.board) {
+      // Past its group's stop: the gate would record it as not_run; do not simulate it.
+      const TaskCoordinates at = owned.plan.coordinates(first + i);
+      if (owned.board->is_past(at.case_index * owned.plan.num_points() + at.point, at.sample)) {
+        summaries[i] = filled_summary(first + i, TaskStatus::not_run);
+        if (!outs.empty()) {
+          std::fill(outs[i].state.begin(), outs[i].state.end(), std::nan(""));
+          std::fill(outs[i].control.begin(), outs[i].control.end(), std::nan(""));
+        }
+        continue;
+      }
+    }
     groups[owned.kernel_index(first + i)].push_back(i);
   }
   for (std::size_t k = 0; k < groups.size(); ++k) {
@@ -149,7 +164,12 @@ void run_batch(const OwnedKernels& owned, std::uint64_t first, std::span<TaskSum
 }  // namespace
 
 StudyTasks make_study_tasks(const StudyPlan& plan, KernelIsa isa) {
-  auto owned = std::make_shared<OwnedKernels>(OwnedKernels{plan, {}, {}});
+  auto owned = std::make_shared<OwnedKernels>(OwnedKernels{plan, {}, {}, nullptr});
+  std::shared_ptr<StopBoard> board;
+  if (plan.base().monte_carlo.stop.is_active()) {
+    board = std::make_shared<StopBoard>(plan.num_groups());
+    owned->board = board;
+  }
   std::map<std::string, std::uint32_t> by_identity;
   for (std::size_t c = 0; c < plan.num_cases(); ++c) {
     for (std::uint64_t p = 0; p < plan.num_points(); ++p) {
@@ -169,6 +189,7 @@ StudyTasks make_study_tasks(const StudyPlan& plan, KernelIsa isa) {
   }
   tasks.kernel = owned->kernels.front()->info();
   tasks.num_kernels = owned->kernels.size();
+  tasks.board = board;
   std::shared_ptr<const OwnedKernels> shared = owned;
   tasks.task = [shared](std::uint64_t id, TrajectoryOut out) {
     const TaskSpec spec = shared->plan.make_task(id);
@@ -200,11 +221,13 @@ void check_resume_numerics(const BatchWriter& writer, const KernelInfo& info,
   }
 }
 
-void follow_stop(StopGate& gate, const BatchWriter& writer, DispatchOptions& dispatch) {
+void follow_stop(StopGate& gate, const BatchWriter& writer, DispatchOptions& dispatch,
+                 std::shared_ptr<StopBoard> board) {
   if (!gate.is_active()) return;
   writer.for_each_done([&](std::uint64_t id, TaskStatus status, bool is_success) {
     gate.record_done(id, status, is_success);
   });
+  gate.set_board(std::move(board));
   dispatch.stop_gate = &gate;
 }
 

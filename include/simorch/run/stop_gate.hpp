@@ -1,7 +1,9 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <vector>
 
 #include "simorch/run/result_block.hpp"
@@ -11,6 +13,19 @@
 #include "simorch/study/study_plan.hpp"
 
 namespace simorch::detail {
+
+/// The stops decided so far, shared by rank 0's gate (which sets them) with rank 0's pool
+/// threads (which read them): a task past its group's stop is not simulated but returned
+/// as not_run at once, the row the gate would make of it anyway. Thread-safe.
+class StopBoard {
+ public:
+  explicit StopBoard(std::uint64_t num_groups);
+  void set(std::uint64_t group, std::uint64_t stop) noexcept;
+  bool is_past(std::uint64_t group, std::uint64_t sample) const noexcept;
+
+ private:
+  std::unique_ptr<std::atomic<std::uint64_t>[]> stops_;
+};
 
 /// Rank 0's side of monte_carlo.stop (docs/study-file.md, "Stopping at a precision"):
 /// follows every group (a case at a grid point) with a StopTracker and decides, for each
@@ -34,6 +49,8 @@ class StopGate {
   /// Takes a finished block and returns the blocks whose every row is now decided, rows
   /// past a stop turned into not_run rows (fill values).
   std::vector<ResultBlock> admit(ResultBlock block);
+  /// Publishes every stop decided so far, and later ones as they are decided, on `board`.
+  void set_board(std::shared_ptr<StopBoard> board);
   /// Blocks held back, waiting for earlier samples of their groups.
   std::size_t num_held() const noexcept { return held_.size(); }
 
@@ -45,6 +62,7 @@ class StopGate {
   const StudyPlan& plan_;
   StopTracker tracker_;
   std::deque<ResultBlock> held_;
+  std::shared_ptr<StopBoard> board_;
 };
 
 /// A block of not_run rows (fill values, NaN trajectories) for the tasks of `range`.

@@ -16,6 +16,9 @@
 
 namespace simorch::detail {
 
+class StopBoard;
+class StopGate;
+
 /// @file
 /// The steps of running a study that the in-process and the MPI runner share.
 
@@ -52,6 +55,8 @@ struct StudyTasks {
   std::uint64_t width = 1;  ///< the widest kernel's batch width
   KernelInfo kernel;        ///< of the first case's kernel
   std::size_t num_kernels = 1;
+  /// With monte_carlo.stop: the stops `batch` skips tasks past (rank 0 publishes them).
+  std::shared_ptr<StopBoard> board;
 };
 
 /// Builds the kernels for `isa` (throws for a bad controller design) and the functions.
@@ -64,12 +69,12 @@ StudyTasks make_study_tasks(const Study& study, KernelIsa isa);
 void check_resume_numerics(const BatchWriter& writer, const KernelInfo& info,
                            const std::filesystem::path& path);
 
-class StopGate;
 
 /// Rank 0, after open_output: with monte_carlo.stop, feeds the tasks the file already holds
-/// into `gate` (a --resume continues the same decisions) and hands the gate to the
-/// dispatcher; nothing without a stop rule.
-void follow_stop(StopGate& gate, const BatchWriter& writer, DispatchOptions& dispatch);
+/// into `gate` (a --resume continues the same decisions), has it publish stops on `board`
+/// and hands it to the dispatcher; nothing without a stop rule.
+void follow_stop(StopGate& gate, const BatchWriter& writer, DispatchOptions& dispatch,
+                 std::shared_ptr<StopBoard> board);
 
 /// With monte_carlo.stop, lowers the largest chunk to about one look's tasks per thread
 /// (check_every · groups / (2 · total_threads), at least one kernel batch), so that tasks
