@@ -69,7 +69,6 @@ StudyTasks make_study_tasks(const Study& study, KernelIsa isa);
 void check_resume_numerics(const BatchWriter& writer, const KernelInfo& info,
                            const std::filesystem::path& path);
 
-
 /// Rank 0, after open_output: with monte_carlo.stop, feeds the tasks the file already holds
 /// into `gate` (a --resume continues the same decisions), has it publish stops on `board`
 /// and hands it to the dispatcher; nothing without a stop rule.
