@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,7 @@
 #include "simorch/io/batch_schema.hpp"
 #include "simorch/io/run_timing.hpp"
 #include "simorch/sim/task.hpp"
-#include "simorch/study/study.hpp"
+#include "simorch/study/study_plan.hpp"
 
 namespace simorch::io_detail {
 
@@ -26,9 +27,12 @@ struct FileIdentity {
   std::string created;
 };
 
-/// Creates every group, dataset and root attribute of an empty batch file for `study`
-/// (run_state "running", tasks_done 0).
-void create_batch_file(const h5::File& file, const Study& study, const FileIdentity& identity);
+/// Creates every group, dataset and root attribute of an empty batch file for `plan`
+/// (run_state "running", tasks_done 0), with its /cases and /grid.
+void create_batch_file(const h5::File& file, const StudyPlan& plan, const FileIdentity& identity);
+
+/// The identity of a new file of `plan` created at `created`.
+FileIdentity plan_identity(const StudyPlan& plan, std::string created);
 
 /// Checks the root attributes `format` and `format_version` of `file` (the one check the
 /// writer and BatchReader share): IoError (bad input), one line naming what was found and
@@ -40,7 +44,7 @@ std::int32_t check_batch_format(const h5::File& file, const std::string& path,
 /// Open handles of every dataset of a batch file, plus reusable row buffers.
 class BatchDatasets {
  public:
-  BatchDatasets(h5::File file, const Study& study);
+  BatchDatasets(h5::File file, const StudyPlan& plan);
 
   /// Writes the rows of `block`, one hyperslab per column per run of consecutive ids:
   /// summaries, their trajectories (block order, size()·K·6 and size()·K doubles, or null
@@ -62,6 +66,9 @@ class BatchDatasets {
   std::vector<SegmentTiming> read_segments() const;
   /// Marks every done task in `done` (bitset words) from /results/status, in blocks.
   void load_done(std::vector<std::uint64_t>& done) const;
+  /// Calls `visit(id, status, success)` for every task whose status is not pending, in id
+  /// order, reading in blocks (rank 0 rebuilds a stopping rule's state on resume).
+  void for_each_done(const std::function<void(std::uint64_t, TaskStatus, bool)>& visit) const;
   /// Rewrites /results/errors from /results/status and /results/message, in task order.
   void rebuild_errors();
   /// Sets run_state and tasks_done.
@@ -86,15 +93,17 @@ class BatchDatasets {
   const SummaryColumn& message() const { return texts_.at(0); }
 
   h5::File file_;
-  const Study* study_;
+  const StudyPlan* plan_;
   std::uint64_t n_tasks_;
   std::int64_t num_samples_;
   bool has_params_;
+  std::size_t num_axes_;
 
   std::vector<SummaryColumn> columns_;  ///< numeric, as dense_summary_columns()
   std::vector<SummaryColumn> texts_;    ///< text, as sparse_summary_columns()
   std::size_t status_index_ = 0;
   h5::Dataset initial_state_, params_, traj_state_, traj_control_;
+  h5::Dataset sample_, case_, grid_point_, grid_;
   h5::Dataset errors_, segments_, ranks_, threads_;
   h5::Datatype t_double_;
 
@@ -102,6 +111,12 @@ class BatchDatasets {
   std::vector<std::byte> bytes_;
   std::vector<double> d_;
   std::vector<double> p_;
+  std::vector<double> g_;
+  std::vector<std::uint64_t> samples_, points_;
+  std::vector<std::int32_t> cases_;
 };
+
+/// Whether /tasks/params is written: some case or grid point samples or changes the plant.
+bool has_params(const StudyPlan& plan);
 
 }  // namespace simorch::io_detail

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 
+#include "run/stop_gate.hpp"
 #include "simorch/mpi/collective_failure.hpp"
 #include "simorch/mpi/rank_cores.hpp"
 #include "simorch/run/guided_scheduler.hpp"
@@ -13,6 +14,11 @@
 
 namespace simorch::mpi {
 RunReport run_study(const Study& study, const RunOptions& options) {
+  return run_study(StudyPlan::single(study), options);
+}
+
+RunReport run_study(const StudyPlan& plan, const RunOptions& options) {
+  const Study& study = plan.base();
   boost::mpi::communicator world;
   const bool is_root = world.rank() == 0;
   const double start_unix_s =
@@ -21,7 +27,7 @@ RunReport run_study(const Study& study, const RunOptions& options) {
 
   RunReport report;
   report.output = options.output.empty() ? study.output.path : options.output;
-  report.num_tasks = study.num_tasks();
+  report.num_tasks = plan.num_tasks();
   const RankCores cores = query_rank_cores();
   report.threads = simorch::detail::resolve_threads(study, options, cores);
   const bool is_overbooked_here = report.threads > cores.affinity_cores;
@@ -47,20 +53,26 @@ RunReport run_study(const Study& study, const RunOptions& options) {
                             ? KernelIsa::sse2
                             : static_cast<KernelIsa>(local_isa);
   simorch::detail::StudyTasks tasks;
-  run_collectively([&] { tasks = simorch::detail::make_study_tasks(study, isa); });
+  run_collectively([&] { tasks = simorch::detail::make_study_tasks(plan, isa); });
   const TaskFunction& task = tasks.task;
   dispatch.batch_width = tasks.width;
   dispatch.batch_task = tasks.batch;
   report.kernel = describe(tasks.kernel);
+  simorch::detail::bound_chunks_for_stop(
+      plan, static_cast<std::uint64_t>(world.size()) * static_cast<std::uint64_t>(report.threads),
+      dispatch);
   std::unique_ptr<BatchWriter> writer;
   std::vector<TaskRange> pending;
+  std::optional<simorch::detail::StopGate> gate;  // rank 0: one byte per task with a stop
   run_collectively([&] {
     if (!is_root) return;
-    simorch::detail::check_output_space(study, options, report);
-    writer = simorch::detail::open_output(report.output, study, options.mode);
+    simorch::detail::check_output_space(plan, options, report);
+    writer = simorch::detail::open_output(report.output, plan, options.mode);
     simorch::detail::check_resume_numerics(*writer, tasks.kernel, report.output);
     pending = writer->pending();
     report.done_before = writer->num_done();
+    gate.emplace(plan);
+    simorch::detail::follow_stop(*gate, *writer, dispatch, tasks.board);
   });
   std::optional<simorch::detail::BatchSink> sink;
   if (is_root) sink.emplace(*writer);
