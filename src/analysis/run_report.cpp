@@ -31,18 +31,50 @@ std::string partial_reason(const RunReport& r) {
 }
 
 // One body for a finished file and a live journal: both readers offer the same calls.
+// The per-case, paired and per-point breakdown of a file with cases or a grid; nullopt
+// for a plain study (one case, no axes) and for a reader that cannot tell (a live view).
 template <class Reader>
-RunReport build_report(const Reader& reader) {
+std::optional<StudyBreakdown> read_breakdown(const Reader& reader,
+                                             const std::vector<TaskStatus>& status,
+                                             const std::vector<std::uint8_t>& success,
+                                             const ReportSettings& settings) {
+  if constexpr (requires { reader.task_layout(); }) {
+    TaskLayout layout = reader.task_layout();
+    if (layout.case_names.size() <= 1 && layout.axes.empty()) return std::nullopt;
+    StudyTasks tasks;
+    tasks.case_names = std::move(layout.case_names);
+    tasks.axes = std::move(layout.axes);
+    tasks.case_index = std::move(layout.case_index);
+    tasks.sample = std::move(layout.sample);
+    tasks.grid_point = std::move(layout.grid_point);
+    tasks.status = status;
+    tasks.success = success;
+    for (const ColumnSpec& c : batch_columns()) {
+      if (!reader.has_column(c.name())) continue;
+      if (c.report == ReportRole::metric)
+        tasks.metrics.push_back({std::string(c.name()), reader.column(c.name())});
+      if (c.report == ReportRole::cost)
+        tasks.costs.push_back({std::string(c.name()), reader.column(c.name())});
+    }
+    return make_study_breakdown(tasks, settings.grid_metric);
+  } else {
+    return std::nullopt;
+  }
+}
+
+template <class Reader>
+RunReport build_report(const Reader& reader, const ReportSettings& settings) {
   RunReport r;
   r.file = reader.path().string();
   r.info = reader.info();
 
   const std::vector<TaskStatus> status = reader.status();
   for (TaskStatus s : status) ++r.status_counts[static_cast<std::size_t>(s)];
-  r.finished = status.size() - r.status_counts[0];
+  // Pending and not_run (past a stop) tasks did not run: they are no trials.
+  for (TaskStatus s : status) r.finished += s == TaskStatus::completed || is_failure(s);
   const std::vector<std::uint8_t> success = reader.success();
   for (std::size_t i = 0; i < success.size(); ++i)
-    if (success[i] != 0 && status[i] != TaskStatus::pending) ++r.successes;
+    if (success[i] != 0 && status[i] == TaskStatus::completed) ++r.successes;
   r.success_rate = wilson_interval(r.successes, r.finished);
 
   for (TaskStatus s : status)
@@ -78,6 +110,8 @@ RunReport build_report(const Reader& reader) {
     for (std::int32_t n = 1; n <= 1024; n *= 2)
       r.amdahl.push_back({n, amdahl_speedup(r.figures.parallel_fraction, n)});
 
+  r.study = read_breakdown(reader, status, success, settings);
+
   r.is_partial = r.info.run_state != run_state::complete || r.status_counts[0] > 0;
   if (r.is_partial) r.partial_reason = partial_reason(r);
   return r;
@@ -85,12 +119,12 @@ RunReport build_report(const Reader& reader) {
 
 }  // namespace
 
-RunReport make_run_report(const BatchReader& reader) {
-  return build_report(reader);
+RunReport make_run_report(const BatchReader& reader, const ReportSettings& settings) {
+  return build_report(reader, settings);
 }
 
 RunReport make_live_report(const LiveReader& reader) {
-  RunReport r = build_report(reader);
+  RunReport r = build_report(reader, ReportSettings{});
   r.is_live = true;
   LiveStatus& live = r.live;
   live.writer = reader.writer();

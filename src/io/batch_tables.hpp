@@ -48,6 +48,14 @@ struct ThreadRow {
   double busy_s;
 };
 
+inline constexpr std::size_t case_name_capacity = 64;  ///< bytes of /cases name
+
+/// A row of /cases.
+struct CaseRow {
+  char name[case_name_capacity];
+  char hash[16];  ///< 16 hex digits, no NUL
+};
+
 /// A row of /results/errors.
 struct ErrorRow {
   std::uint64_t task_id;
