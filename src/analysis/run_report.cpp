@@ -8,6 +8,9 @@
 #include <limits>
 #include <string_view>
 
+#include "simorch/error.hpp"
+#include "simorch/study/study_plan.hpp"
+
 namespace simorch::analysis {
 namespace {
 
@@ -31,6 +34,35 @@ std::string partial_reason(const RunReport& r) {
 }
 
 // One body for a finished file and a live journal: both readers offer the same calls.
+// A journal has no /tasks columns: the layout follows from the study text it carries (task
+// ids are sample-major, StudyPlan::coordinates). nullopt when the text does not parse here
+// (e.g. a relative file it names is elsewhere): the live view then shows the totals only.
+std::optional<TaskLayout> layout_from_study(const BatchInfo& info,
+                                            const std::filesystem::path& file) {
+  if (info.study.find("cases:") == std::string::npos &&
+      info.study.find("grid:") == std::string::npos)
+    return std::nullopt;  // a plain study: nothing to break down, skip the parse
+  try {
+    const StudyPlan plan = StudyPlan::parse(info.study, file.parent_path());
+    TaskLayout layout;
+    layout.case_names.assign(plan.case_names().begin(), plan.case_names().end());
+    layout.axes.assign(plan.axes().begin(), plan.axes().end());
+    const auto n = static_cast<std::size_t>(plan.num_tasks());
+    layout.case_index.resize(n);
+    layout.sample.resize(n);
+    layout.grid_point.resize(n);
+    for (std::size_t id = 0; id < n; ++id) {
+      const TaskCoordinates c = plan.coordinates(id);
+      layout.case_index[id] = static_cast<std::int32_t>(c.case_index);
+      layout.sample[id] = c.sample;
+      layout.grid_point[id] = c.point;
+    }
+    return layout;
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
 // The per-case, paired and per-point breakdown of a file with cases or a grid; nullopt
 // for a plain study (one case, no axes) and for a reader that cannot tell (a live view).
 template <class Reader>
@@ -38,9 +70,15 @@ std::optional<StudyBreakdown> read_breakdown(const Reader& reader,
                                              const std::vector<TaskStatus>& status,
                                              const std::vector<std::uint8_t>& success,
                                              const ReportSettings& settings) {
-  if constexpr (requires { reader.task_layout(); }) {
-    TaskLayout layout = reader.task_layout();
-    if (layout.case_names.size() <= 1 && layout.axes.empty()) return std::nullopt;
+  std::optional<TaskLayout> found;
+  if constexpr (requires { reader.task_layout(); })
+    found = reader.task_layout();
+  else
+    found = layout_from_study(reader.info(), reader.path());
+  if (!found) return std::nullopt;
+  TaskLayout& layout = *found;
+  if (layout.case_names.size() <= 1 && layout.axes.empty()) return std::nullopt;
+  {
     StudyTasks tasks;
     tasks.case_names = std::move(layout.case_names);
     tasks.axes = std::move(layout.axes);
@@ -57,8 +95,6 @@ std::optional<StudyBreakdown> read_breakdown(const Reader& reader,
         tasks.costs.push_back({std::string(c.name()), reader.column(c.name())});
     }
     return make_study_breakdown(tasks, settings.grid_metric);
-  } else {
-    return std::nullopt;
   }
 }
 
