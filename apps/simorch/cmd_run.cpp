@@ -86,7 +86,7 @@ void print_warning(const std::string& warning) {
 // The options of `args` for rank 0 (progress and warnings print to stderr) or another
 // rank (silent). The printer learns how many tasks were done before once the file is
 // open; until then (setup) nothing is printed.
-RunOptions make_options(const RunArguments& args, const Study& study, double start_unix_s,
+RunOptions make_options(const RunArguments& args, const StudyPlan& plan, double start_unix_s,
                         bool is_root, std::optional<mpi::ProgressPrinter>& printer) {
   RunOptions options;
   options.output = args.output;
@@ -99,10 +99,10 @@ RunOptions make_options(const RunArguments& args, const Study& study, double sta
   options.command_start_unix_s = start_unix_s;
   options.is_checking_space = !args.is_skipping_space_check;
   if (is_root && !args.is_quiet) {
-    options.on_progress = [&printer, &study](const DispatchProgress& p) {
+    options.on_progress = [&printer, num_tasks = plan.num_tasks()](const DispatchProgress& p) {
       if (!printer) {
-        const std::uint64_t before = study.num_tasks() - p.total;
-        printer.emplace(stderr, isatty(fileno(stderr)) != 0, study.num_tasks(), before);
+        const std::uint64_t before = num_tasks - p.total;
+        printer.emplace(stderr, isatty(fileno(stderr)) != 0, num_tasks, before);
       }
       printer->update(p);
     };
@@ -120,11 +120,11 @@ void print_summary(const RunArguments& args, const RunReport& report) {
 // No MPI launcher started this process: the study runs here without MPI_Init, whose
 // singleton start (a forked runtime daemon) would cost most of a small study's time.
 int run_in_process(const RunArguments& args, double start_unix_s) {
-  const Study study = load_study(args.study);
-  for (const auto& warning : study.warnings) print_warning(warning);
+  const StudyPlan plan = StudyPlan::load(args.study);
+  for (const auto& warning : plan.base().warnings) print_warning(warning);
   std::optional<mpi::ProgressPrinter> printer;
   const RunReport report =
-      run_study_in_process(study, make_options(args, study, start_unix_s, true, printer));
+      run_study_in_process(plan, make_options(args, plan, start_unix_s, true, printer));
   print_summary(args, report);
   if (report.dispatch.is_abandoned) {
     fmt::print(stderr,
@@ -142,13 +142,13 @@ int run_on_all_ranks(const RunArguments& args, double start_unix_s) {
   const bool is_root = session.rank() == 0;
   StopSignalScope signals;  // from the start: a signal during setup stops in order
   try {
-    const Study study = mpi::broadcast_study(args.study);
+    const StudyPlan plan = mpi::broadcast_plan(args.study);
     if (is_root) {
-      for (const auto& warning : study.warnings) print_warning(warning);
+      for (const auto& warning : plan.base().warnings) print_warning(warning);
     }
     std::optional<mpi::ProgressPrinter> printer;
     const RunReport report =
-        mpi::run_study(study, make_options(args, study, start_unix_s, is_root, printer));
+        mpi::run_study(plan, make_options(args, plan, start_unix_s, is_root, printer));
     if (is_root) print_summary(args, report);
     if (report.dispatch.is_abandoned) {
       if (is_root) {

@@ -9,6 +9,7 @@
 #include "command_registry.hpp"
 #include "simorch/run/preflight.hpp"
 #include "simorch/study/study.hpp"
+#include "simorch/study/study_plan.hpp"
 #include "simorch/study/study_summary.hpp"
 
 namespace simorch::cli {
@@ -20,20 +21,51 @@ struct ValidateOptions {
   bool is_canonical = false;  ///< print canonical_text() instead of the summary
 };
 
+// Cases, grid shape, sampling design and stopping rule: what multiplies the tasks.
+void print_plan(const StudyPlan& plan) {
+  std::string cases;
+  for (const std::string& name : plan.case_names()) cases += (cases.empty() ? "" : ", ") + name;
+  fmt::print("cases: {} ({})\n", plan.num_cases(), cases);
+  if (plan.axes().empty()) {
+    fmt::print("grid: none\n");
+  } else {
+    std::string shape;
+    for (const GridAxis& axis : plan.axes()) {
+      shape += fmt::format("{}{} {} [{} .. {}]", shape.empty() ? "" : " x ", axis.values.size(),
+                           axis.path, axis.values.front(), axis.values.back());
+    }
+    fmt::print("grid: {} points: {}\n", plan.num_points(), shape);
+  }
+  const MonteCarloConfig& mc = plan.base().monte_carlo;
+  fmt::print("sampling: {}\n", to_string(mc.sampling));
+  fmt::print("samples per case and grid point: {}{}\n", plan.num_samples(),
+             mc.stop.is_active() ? " (at most)" : "");
+  if (mc.stop.is_active()) {
+    fmt::print(
+        "stop: success-rate Wilson half-width <= {} at {} confidence, looked at every {} "
+        "samples from {} on, per case and grid point\n",
+        mc.stop.half_width, mc.stop.confidence, mc.stop.check_every, mc.stop.min_samples);
+  }
+  fmt::print("maximum tasks: {} = {} samples x {} cases x {} points\n", plan.num_tasks(),
+             plan.num_samples(), plan.num_cases(), plan.num_points());
+}
+
 void run_validate(const ValidateOptions& options) {
   const std::string& path = options.path;
-  const Study study = load_study(path);
+  const StudyPlan plan = StudyPlan::load(path);
+  const Study& study = plan.base();
   for (const std::string& warning : study.warnings) {
     fmt::print(stderr, "simorch: warning: {}\n", warning);
   }
   if (options.is_canonical) {
     // What the study hash covers: diff two of these to see why --resume refuses a study.
-    fmt::print("{}", canonical_text(study));
+    fmt::print("{}", plan.canonical_text());
     return;
   }
   const StudySummary s = summarize_study(study);
-  fmt::print("study: {} is valid (hash {})\n", path, s.hash);
-  fmt::print("tasks: {}\n", s.num_tasks);
+  fmt::print("study: {} is valid (hash {})\n", path, plan.hash());
+  print_plan(plan);
+  fmt::print("tasks: {}\n", plan.num_tasks());
   fmt::print("model: {}\n", s.model);
   fmt::print("controller: {}\n", s.controller);
   fmt::print("integrator: {}\n", s.integrator);
@@ -47,7 +79,7 @@ void run_validate(const ValidateOptions& options) {
   fmt::print("seed: {}\n", s.seed);
   fmt::print("output: {}\n", s.output);
   // The figures `simorch run` checks before it creates anything (without --output).
-  const SpaceEstimate space = estimate_space(study, study.output.path, /*is_resume=*/false);
+  const SpaceEstimate space = estimate_space(plan, study.output.path, /*is_resume=*/false);
   fmt::print("estimated output size: {} (batch file {} + journal {})\n",
              format_megabytes(space.needed_bytes), format_megabytes(space.output_bytes),
              format_megabytes(space.journal_bytes));

@@ -12,7 +12,6 @@
 #include "simorch/h5/attribute.hpp"
 #include "simorch/h5/group.hpp"
 #include "simorch/model/state.hpp"
-#include "simorch/study/make_task.hpp"
 #include "simorch/version.hpp"
 
 namespace simorch::io_detail {
@@ -87,18 +86,20 @@ std::vector<std::string> names_of(ColumnNames names) {
       }
       return out;
     }
+    case ColumnNames::grid:
     case ColumnNames::none:
       break;
   }
   return {};
 }
 
-bool is_present(const ColumnSpec& c, const Study& study) {
+bool is_present(const ColumnSpec& c, const StudyPlan& plan) {
   switch (c.source) {
     case ColumnSource::task_input:
-      return !c.is_optional || study.uncertainty.is_active();
+      if (!c.is_optional) return true;
+      return c.names == ColumnNames::grid ? !plan.axes().empty() : has_params(plan);
     case ColumnSource::trajectory:
-      return study.sim.num_samples() > 0;
+      return plan.base().sim.num_samples() > 0;
     case ColumnSource::summary:
       return true;
   }
@@ -112,10 +113,56 @@ std::byte* member_of(TaskSummary& s, const ColumnSpec& c) {
   return reinterpret_cast<std::byte*>(&s) + c.summary_offset;
 }
 
+// /cases rows (name, hash) with the canonical texts as an attribute, and /grid's axes.
+void write_cases_and_grid(const h5::File& file, const StudyPlan& plan) {
+  std::vector<CaseRow> rows(plan.num_cases());
+  std::vector<std::string> canonical;
+  for (std::size_t c = 0; c < plan.num_cases(); ++c) {
+    const std::string& name = plan.case_names()[c];
+    copy_text(rows[c].name, name.c_str(), sizeof rows[c].name);
+    const Study& variant = plan.variant(c, 0);
+    const std::string hash = study_hash(variant);
+    std::memcpy(rows[c].hash, hash.data(), std::min(hash.size(), sizeof rows[c].hash));
+    canonical.push_back(canonical_text(variant));
+  }
+  auto cases = file.open_dataset("/cases");
+  cases.append_rows_raw(rows.size(), rows.data(), table_type(batch_table("/cases")));
+  h5::write_attribute(cases, "canonical", canonical);
+  if (plan.axes().empty()) return;
+  const auto grid = file.create_group("grid");
+  for (std::size_t a = 0; a < plan.axes().size(); ++a) {
+    const GridAxis& axis = plan.axes()[a];
+    auto values = grid.create_dataset(fmt::format("axis{}", a), h5::native_type<double>(),
+                                      {axis.values.size()}, {});
+    values.write_rows<double>(0, axis.values);
+    h5::write_attribute(values, "path", axis.path);
+  }
+}
+
 }  // namespace
 
-void create_batch_file(const h5::File& file, const Study& study, const FileIdentity& identity) {
-  const std::uint64_t m = study.num_tasks();
+bool has_params(const StudyPlan& plan) {
+  const Study& base = plan.base();
+  if (base.uncertainty.is_active()) return true;
+  for (std::size_t c = 0; c < plan.num_cases(); ++c) {
+    for (std::uint64_t p = 0; p < plan.num_points(); ++p) {
+      const Study& v = plan.variant(c, p);
+      if (v.uncertainty.is_active()) return true;
+      for (std::size_t i = 0; i < DipParams::count; ++i) {
+        if (v.nominal.at(i) != base.nominal.at(i)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+FileIdentity plan_identity(const StudyPlan& plan, std::string created) {
+  return {plan.hash(), plan.canonical_text(), std::move(created)};
+}
+
+void create_batch_file(const h5::File& file, const StudyPlan& plan, const FileIdentity& identity) {
+  const Study& study = plan.base();
+  const std::uint64_t m = plan.num_tasks();
   const std::int64_t k = study.sim.num_samples();
 
   h5::write_attribute(file, "format", batch_format_name);
@@ -138,22 +185,27 @@ void create_batch_file(const h5::File& file, const Study& study, const FileIdent
 
   const auto ku = static_cast<std::uint64_t>(std::max<std::int64_t>(k, 0));
   for (const ColumnSpec& c : batch_columns()) {
-    if (!is_present(c, study)) continue;
+    if (!is_present(c, plan)) continue;
     std::vector<std::uint64_t> dims = {m};
     std::vector<std::uint64_t> chunk = {rows_per_chunk};
     if (c.source == ColumnSource::trajectory) {
       dims.push_back(ku);
       chunk = {trajectory_chunk_rows(m, k), ku};
     }
-    if (c.width > 1 && c.type != ElementType::text) {
-      dims.push_back(c.width);
-      chunk.push_back(c.width);
+    const std::size_t width = c.names == ColumnNames::grid ? plan.axes().size() : c.width;
+    if (width > 1 && c.type != ElementType::text) {
+      dims.push_back(width);
+      chunk.push_back(width);
     }
     h5::DatasetOptions options = row_options(m, chunk);
     const std::string path(c.path);
     auto dataset =
         file.create_dataset(path, element_h5_type(c.type, c.width), dims, with_fill(options, c));
-    if (c.names != ColumnNames::none) {
+    if (c.names == ColumnNames::grid) {
+      std::vector<std::string> paths;
+      for (const GridAxis& axis : plan.axes()) paths.push_back(axis.path);
+      h5::write_attribute(dataset, "columns", paths);
+    } else if (c.names != ColumnNames::none) {
       h5::write_attribute(dataset, c.names == ColumnNames::status ? "names" : "columns",
                           names_of(c.names));
     }
@@ -161,6 +213,7 @@ void create_batch_file(const h5::File& file, const Study& study, const FileIdent
   for (const TableSpec& t : batch_tables()) {
     file.create_dataset(std::string(t.path), table_type(t), {0}, table_options());
   }
+  write_cases_and_grid(file, plan);
 
   if (k > 0) {
     auto time = file.create_dataset("/trajectories/time", h5::native_type<double>(), {ku}, {});
@@ -211,12 +264,13 @@ std::int32_t check_batch_format(const h5::File& file, const std::string& path,
   return version;
 }
 
-BatchDatasets::BatchDatasets(h5::File file, const Study& study)
+BatchDatasets::BatchDatasets(h5::File file, const StudyPlan& plan)
     : file_(std::move(file)),
-      study_(&study),
-      n_tasks_(study.num_tasks()),
-      num_samples_(study.sim.num_samples()),
-      has_params_(study.uncertainty.is_active()),
+      plan_(&plan),
+      n_tasks_(plan.num_tasks()),
+      num_samples_(plan.base().sim.num_samples()),
+      has_params_(has_params(plan)),
+      num_axes_(plan.axes().size()),
       t_double_(h5::native_type<double>()) {
   // HDF5 gives every dataset a 1 MiB chunk cache by default: with ~25 row datasets that is
   // ~25 MiB that fills up only on large studies, so rank 0's memory would grow with the
@@ -243,6 +297,10 @@ BatchDatasets::BatchDatasets(h5::File file, const Study& study)
   if (has_params_) {
     params_ = rows("/tasks/params", DipParams::count * sizeof(double));
   }
+  sample_ = rows("/tasks/sample", sizeof(std::uint64_t));
+  case_ = rows("/tasks/case", sizeof(std::int32_t));
+  grid_point_ = rows("/tasks/grid_point", sizeof(std::uint64_t));
+  if (num_axes_ > 0) grid_ = rows("/tasks/grid", num_axes_ * sizeof(double));
   if (num_samples_ > 0) {
     // Out-of-order runs touch trajectory chunks partially: keep a few in the cache so a
     // chunk is completed in memory rather than read back and rewritten.
@@ -301,11 +359,20 @@ void BatchDatasets::write_run(const TaskSummary* s, std::uint64_t count, const d
   }
   write_messages(s, first, count);
 
-  // Inputs are regenerated from (study, id) rather than sent with the results.
+  // Inputs are regenerated from (plan, id) rather than sent with the results.
   d_.resize(n * 6);
   p_.resize(has_params_ ? n * DipParams::count : 0);
+  g_.resize(n * num_axes_);
+  samples_.resize(n);
+  cases_.resize(n);
+  points_.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    const TaskSpec task = make_task(*study_, first + i);
+    const TaskCoordinates at = plan_->coordinates(first + i);
+    samples_[i] = at.sample;
+    cases_[i] = static_cast<std::int32_t>(at.case_index);
+    points_[i] = at.point;
+    if (num_axes_ > 0) plan_->point_values(at.point, {&g_[i * num_axes_], num_axes_});
+    const TaskSpec task = plan_->make_task(first + i);
     for (int c = 0; c < 6; ++c) {
       d_[i * 6 + static_cast<std::size_t>(c)] = task.initial_state[c];
     }
@@ -319,6 +386,10 @@ void BatchDatasets::write_run(const TaskSummary* s, std::uint64_t count, const d
   if (has_params_) {
     params_.write_rows_raw(first, count, p_.data(), t_double_);
   }
+  sample_.write_rows_raw(first, count, samples_.data(), h5::native_type<std::uint64_t>());
+  case_.write_rows_raw(first, count, cases_.data(), h5::native_type<std::int32_t>());
+  grid_point_.write_rows_raw(first, count, points_.data(), h5::native_type<std::uint64_t>());
+  if (num_axes_ > 0) grid_.write_rows_raw(first, count, g_.data(), t_double_);
 
   if (num_samples_ > 0 && states != nullptr) {
     traj_state_.write_rows_raw(first, count, states, t_double_);
@@ -404,6 +475,26 @@ void BatchDatasets::load_done(std::vector<std::uint64_t>& done) const {
   }
 }
 
+void BatchDatasets::for_each_done(
+    const std::function<void(std::uint64_t, TaskStatus, bool)>& visit) const {
+  const SummaryColumn* success = nullptr;
+  for (const SummaryColumn& c : columns_) {
+    if (c.spec->name() == "success") success = &c;
+  }
+  std::vector<std::int8_t> status;
+  std::vector<std::uint8_t> ok;
+  for (std::uint64_t first = 0; first < n_tasks_; first += scan_block) {
+    const std::uint64_t count = std::min(scan_block, n_tasks_ - first);
+    status.resize(static_cast<std::size_t>(count));
+    ok.resize(static_cast<std::size_t>(count));
+    status_.dataset.read_rows_raw(first, count, status.data(), status_.mem_type);
+    success->dataset.read_rows_raw(first, count, ok.data(), success->mem_type);
+    for (std::uint64_t i = 0; i < count; ++i) {
+      if (status[i] != 0) visit(first + i, static_cast<TaskStatus>(status[i]), ok[i] != 0);
+    }
+  }
+}
+
 void BatchDatasets::rebuild_errors() {
   // Regenerated in task order at every clean close (not appended in arrival order), so
   // the table is the same for any layout and any resume (docs/hdf5-schema.md).
@@ -447,8 +538,8 @@ void BatchDatasets::close() {
   columns_.clear();
   status_ = SummaryColumn();
   message_ = SummaryColumn();
-  for (h5::Dataset* d : {&initial_state_, &params_, &traj_state_, &traj_control_, &errors_,
-                         &segments_, &ranks_, &threads_}) {
+  for (h5::Dataset* d : {&initial_state_, &params_, &traj_state_, &traj_control_, &sample_, &case_,
+                         &grid_point_, &grid_, &errors_, &segments_, &ranks_, &threads_}) {
     *d = h5::Dataset();
   }
   file_.close();

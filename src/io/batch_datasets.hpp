@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,7 @@
 #include "simorch/io/batch_schema.hpp"
 #include "simorch/io/run_timing.hpp"
 #include "simorch/sim/task.hpp"
-#include "simorch/study/study.hpp"
+#include "simorch/study/study_plan.hpp"
 
 namespace simorch::io_detail {
 
@@ -25,9 +26,12 @@ struct FileIdentity {
   std::string created;
 };
 
-/// Creates every group, dataset and root attribute of an empty batch file for `study`
-/// (run_state "running", tasks_done 0).
-void create_batch_file(const h5::File& file, const Study& study, const FileIdentity& identity);
+/// Creates every group, dataset and root attribute of an empty batch file for `plan`
+/// (run_state "running", tasks_done 0), with its /cases and /grid.
+void create_batch_file(const h5::File& file, const StudyPlan& plan, const FileIdentity& identity);
+
+/// The identity of a new file of `plan` created at `created`.
+FileIdentity plan_identity(const StudyPlan& plan, std::string created);
 
 /// Checks the root attributes `format` and `format_version` of `file` (the one check the
 /// writer and BatchReader share): IoError (bad input), one line naming what was found and
@@ -39,7 +43,7 @@ std::int32_t check_batch_format(const h5::File& file, const std::string& path,
 /// Open handles of every dataset of a batch file, plus reusable row buffers.
 class BatchDatasets {
  public:
-  BatchDatasets(h5::File file, const Study& study);
+  BatchDatasets(h5::File file, const StudyPlan& plan);
 
   /// Writes rows for tasks first .. first+count-1 (consecutive ids, in order):
   /// summaries, their trajectories (count·K·6 and count·K doubles, or null without
@@ -62,6 +66,9 @@ class BatchDatasets {
   std::vector<SegmentTiming> read_segments() const;
   /// Marks every done task in `done` (bitset words) from /results/status, in blocks.
   void load_done(std::vector<std::uint64_t>& done) const;
+  /// Calls `visit(id, status, success)` for every task whose status is not pending, in id
+  /// order, reading in blocks (rank 0 rebuilds a stopping rule's state on resume).
+  void for_each_done(const std::function<void(std::uint64_t, TaskStatus, bool)>& visit) const;
   /// Rewrites /results/errors from /results/status and /results/message, in task order.
   void rebuild_errors();
   /// Sets run_state and tasks_done.
@@ -83,15 +90,17 @@ class BatchDatasets {
   void write_messages(const TaskSummary* s, std::uint64_t first, std::uint64_t count);
 
   h5::File file_;
-  const Study* study_;
+  const StudyPlan* plan_;
   std::uint64_t n_tasks_;
   std::int64_t num_samples_;
   bool has_params_;
+  std::size_t num_axes_;
 
   std::vector<SummaryColumn> columns_;  ///< schema order; status and message apart
   SummaryColumn status_;
   SummaryColumn message_;
   h5::Dataset initial_state_, params_, traj_state_, traj_control_;
+  h5::Dataset sample_, case_, grid_point_, grid_;
   h5::Dataset errors_, segments_, ranks_, threads_;
   h5::Datatype t_double_;
 
@@ -99,6 +108,12 @@ class BatchDatasets {
   std::vector<std::byte> bytes_;
   std::vector<double> d_;
   std::vector<double> p_;
+  std::vector<double> g_;
+  std::vector<std::uint64_t> samples_, points_;
+  std::vector<std::int32_t> cases_;
 };
+
+/// Whether /tasks/params is written: some case or grid point samples or changes the plant.
+bool has_params(const StudyPlan& plan);
 
 }  // namespace simorch::io_detail

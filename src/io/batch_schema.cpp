@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -16,6 +17,7 @@
 namespace simorch {
 namespace {
 
+using io_detail::CaseRow;
 using io_detail::ErrorRow;
 using io_detail::RankRow;
 using io_detail::SegmentRow;
@@ -44,6 +46,19 @@ constexpr ColumnSpec columns[] = {
    "physical parameters of each task (attribute `columns`, names as in `physics:`); present "
    "when `physics_uncertainty` is active",
    S::task_input, 0, nan, 1, false, true, R::none, N::params},
+  {"/tasks/sample", E::uint64, 1, "[M]", "",
+   "sample index k: task k of every case and grid point draws the same plant and initial "
+   "state (common random numbers)",
+   S::task_input, 0, 0, 3, false, false, R::none, N::none},
+  {"/tasks/case", E::int32, 1, "[M]", "", "row of `/cases` the task belongs to",
+   S::task_input, 0, -1, 3, false, false, R::none, N::none},
+  {"/tasks/grid_point", E::uint64, 1, "[M]", "",
+   "grid point (row-major over the axes of `/grid`, the last axis fastest; 0 without a grid)",
+   S::task_input, 0, 0, 3, false, false, R::none, N::none},
+  {"/tasks/grid", E::float64, 0, "[M, A]", "as the axes",
+   "the task's value on each of the A grid axes (attribute `columns`: the axis paths); "
+   "present when the study has a `grid:`",
+   S::task_input, 0, nan, 3, false, true, R::none, N::grid},
   {"/results/status", E::int8, 1, "[M]", "",
    "outcome of the task (attribute `names`); written last, so a row cut short reads as pending",
    S::summary, SIMORCH_SUMMARY(status), 0, 1, false, false, R::none, N::status},
@@ -106,6 +121,12 @@ constexpr FieldSpec error_fields[] = {
   SIMORCH_FIELD(ErrorRow, message, E::text, "", "its reason"),
 };
 
+constexpr FieldSpec case_fields[] = {
+  SIMORCH_FIELD(CaseRow, name, E::text, "", "the case's `name` (\"base\" without `cases:`)"),
+  SIMORCH_FIELD(CaseRow, hash, E::text, "",
+                "16 hex digits of the case's canonical text (as `study_hash`)"),
+};
+
 constexpr FieldSpec segment_fields[] = {
   SIMORCH_FIELD(SegmentRow, segment, E::int32, "", "0 for the first run, +1 per writer"),
   SIMORCH_FIELD(SegmentRow, start_unix_s, E::float64, "s", "start (Unix time)"),
@@ -142,6 +163,9 @@ constexpr FieldSpec thread_fields[] = {
 };
 
 constexpr TableSpec tables[] = {
+  {"/cases", sizeof(CaseRow), "one per case, in file order (row = `/tasks/case`); its "
+   "attribute `canonical` (strings, one per row) holds each case's canonical text at grid "
+   "point 0", case_fields},
   {"/results/errors", sizeof(ErrorRow), "one per failed task, sorted by `task_id`", error_fields},
   {"/timing/segments", sizeof(SegmentRow), "one per run segment that closed", segment_fields},
   {"/timing/ranks", sizeof(RankRow), "one per rank and segment", rank_fields},
@@ -228,6 +252,45 @@ const ColumnSpec* find_batch_column(std::string_view path_or_name) noexcept {
   return nullptr;
 }
 
+TaskSummary filled_summary(std::uint64_t task_id, TaskStatus status) noexcept {
+  TaskSummary s;
+  auto* bytes = reinterpret_cast<std::byte*>(&s);
+  for (const ColumnSpec& c : columns) {
+    if (c.source != ColumnSource::summary) continue;
+    std::byte* at = bytes + c.summary_offset;
+    const auto fill = [&](auto value) {
+      for (std::size_t i = 0; i < c.width; ++i)
+        std::memcpy(at + i * sizeof value, &value, sizeof value);
+    };
+    switch (c.type) {
+      case ElementType::int8:
+        fill(static_cast<std::int8_t>(c.fill));
+        break;
+      case ElementType::uint8:
+        fill(static_cast<std::uint8_t>(c.fill));
+        break;
+      case ElementType::int32:
+        fill(static_cast<std::int32_t>(c.fill));
+        break;
+      case ElementType::int64:
+        fill(static_cast<std::int64_t>(c.fill));
+        break;
+      case ElementType::uint64:
+        fill(static_cast<std::uint64_t>(c.fill));
+        break;
+      case ElementType::float64:
+        fill(c.fill);
+        break;
+      case ElementType::text:
+        std::memset(at, 0, c.width);
+        break;
+    }
+  }
+  s.task_id = task_id;
+  s.status = status;
+  return s;
+}
+
 std::span<const TableSpec> batch_tables() noexcept {
   return tables;
 }
@@ -257,6 +320,12 @@ std::string batch_schema_markdown() {
   append_columns(out, "/results/");
   out += "\n## /trajectories — when `output.save_every` > 0\n\n";
   append_columns(out, "/trajectories/");
+  out += "\n## /grid — when the study has a `grid:`\n\n";
+  out +=
+      "One float64 dataset per axis, `/grid/axis<a>` (a = 0, 1, … in file order), holding "
+      "the axis values; its attribute `path` is the study path it sets (the column names "
+      "of `/tasks/grid`). A task's grid point p is row-major over the axes: the last "
+      "axis varies fastest.\n";
   out += "\n## Tables — compound datasets that grow by rows\n";
   for (const TableSpec& t : tables) {
     out += fmt::format("\n`{}`: {}.\n\n| field | type | unit | meaning |\n|---|---|---|---|\n",

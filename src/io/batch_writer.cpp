@@ -14,7 +14,9 @@ namespace simorch {
 // recovery of a resume is in recovery.cpp, the shared file steps in writer_state.cpp.
 class BatchWriter::Impl {
  public:
-  Impl(const std::filesystem::path& path, const Study& study, OpenMode mode) : s_(path, study) {
+  Impl(const std::filesystem::path& path, std::shared_ptr<const StudyPlan> owned,
+       const StudyPlan& plan, OpenMode mode)
+      : owned_(std::move(owned)), s_(path, plan) {
     s_.files.check_folder();
     std::error_code ec;
     if (std::filesystem::exists(s_.files.journal, ec)) {
@@ -50,6 +52,9 @@ class BatchWriter::Impl {
   std::uint64_t num_done() const noexcept { return s_.done.count(); }
   std::int32_t segment() const noexcept { return s_.segment; }
   std::vector<SegmentTiming> previous_segments() const { return s_.datasets->read_segments(); }
+  void for_each_done(const std::function<void(std::uint64_t, TaskStatus, bool)>& visit) const {
+    s_.datasets->for_each_done(visit);
+  }
 
   void write(std::span<const TaskSummary> summaries, std::span<const double> states,
              std::span<const double> controls) {
@@ -241,6 +246,7 @@ class BatchWriter::Impl {
     s_.start_segment();
   }
 
+  std::shared_ptr<const StudyPlan> owned_;  ///< the plan of a plain Study; before s_
   io_detail::WriterState s_;
   bool is_closed_ = false;
   bool is_failed_ = false;
@@ -252,8 +258,19 @@ class BatchWriter::Impl {
   std::vector<double> gathered_controls_;
 };
 
-BatchWriter::BatchWriter(const std::filesystem::path& path, const Study& study, OpenMode mode)
-    : impl_(std::make_unique<Impl>(path, study, mode)) {}
+BatchWriter::BatchWriter(const std::filesystem::path& path, const StudyPlan& plan, OpenMode mode)
+    : impl_(std::make_unique<Impl>(path, nullptr, plan, mode)) {}
+
+BatchWriter::BatchWriter(const std::filesystem::path& path, const Study& study, OpenMode mode) {
+  auto plan = std::make_shared<const StudyPlan>(StudyPlan::single(study));
+  const StudyPlan& ref = *plan;
+  impl_ = std::make_unique<Impl>(path, std::move(plan), ref, mode);
+}
+
+void BatchWriter::for_each_done(
+    const std::function<void(std::uint64_t, TaskStatus, bool)>& visit) const {
+  impl_->for_each_done(visit);
+}
 
 BatchWriter::~BatchWriter() = default;
 

@@ -188,10 +188,10 @@ void rebuild(WriterState& s, const JournalHeader& header) {
   try {
     {
       auto file = h5::File::create(tmp, true);
-      create_batch_file(file, s.study, {s.hash, canonical_text(s.study), header.created});
+      create_batch_file(file, s.plan, plan_identity(s.plan, header.created));
       file.close();
     }
-    s.datasets.emplace(h5::File::open(tmp, h5::FileAccess::read_write), s.study);
+    s.datasets.emplace(h5::File::open(tmp, h5::FileAccess::read_write), s.plan);
     replay = replay_journal(s, 0);
     s.datasets->rebuild_errors();
     s.datasets->set_state(run_state::running, s.done.count());

@@ -23,13 +23,13 @@ std::uint64_t size_of(const std::filesystem::path& path) {
 
 }  // namespace
 
-WriterState::WriterState(const std::filesystem::path& path, const Study& s)
+WriterState::WriterState(const std::filesystem::path& path, const StudyPlan& p)
     : files(path),
-      study(s),
-      hash(study_hash(s)),
-      n_tasks(s.num_tasks()),
-      num_samples(s.sim.num_samples()),
-      done(s.num_tasks()) {}
+      plan(p),
+      hash(p.hash()),
+      n_tasks(p.num_tasks()),
+      num_samples(p.base().sim.num_samples()),
+      done(p.num_tasks()) {}
 
 JournalHeader WriterState::journal_header(const std::string& created) const {
   JournalHeader h;
@@ -37,14 +37,14 @@ JournalHeader WriterState::journal_header(const std::string& created) const {
   h.num_samples = num_samples;
   h.study_hash = hash;
   h.created = created;
-  h.study_text = study.text;
-  h.study_canonical = canonical_text(study);
+  h.study_text = plan.base().text;
+  h.study_canonical = plan.canonical_text();
   return h;
 }
 
 void WriterState::open_datasets(h5::FileAccess access) {
   datasets.reset();
-  datasets.emplace(h5::File::open(files.h5, access), study);
+  datasets.emplace(h5::File::open(files.h5, access), plan);
 }
 
 void WriterState::create_fresh() {
@@ -54,7 +54,7 @@ void WriterState::create_fresh() {
   try {
     {
       auto file = h5::File::create(tmp_h5, true);
-      create_batch_file(file, study, {hash, canonical_text(study), created});
+      create_batch_file(file, plan, plan_identity(plan, created));
       file.close();
     }
     auto new_journal = JournalWriter::create(tmp_journal);

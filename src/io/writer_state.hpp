@@ -16,16 +16,16 @@
 #include "journal.hpp"
 #include "output_files.hpp"
 #include "simorch/h5/file.hpp"
-#include "simorch/study/study.hpp"
+#include "simorch/study/study_plan.hpp"
 
 namespace simorch::io_detail {
 
 struct WriterState {
-  WriterState(const std::filesystem::path& path, const Study& study);
+  WriterState(const std::filesystem::path& path, const StudyPlan& plan);
 
   OutputFiles files;
-  const Study& study;
-  std::string hash;  ///< study_hash(study)
+  const StudyPlan& plan;
+  std::string hash;  ///< plan.hash() (a plain study's study_hash)
   std::uint64_t n_tasks;
   std::int64_t num_samples;
   DoneSet done;

@@ -43,6 +43,7 @@ bool MpiWorkers::hand_out(GuidedScheduler& scheduler) {
     Worker& worker = workers_[w];
     while (worker.chunks_requested > 0 && !scheduler.is_exhausted()) {
       const TaskRange chunk = scheduler.next();
+      if (chunk.empty()) break;  // the rest was skipped (past a stop)
       channel_.send_to_worker(static_cast<int>(w),
                               RootMessage{RootCommand::chunk, 0, chunk.begin, chunk.end});
       --worker.chunks_requested;

@@ -25,25 +25,46 @@ std::string read_text(const std::filesystem::path& path) {
 }
 }  // namespace
 
-Study broadcast_study(const std::filesystem::path& path) {
-  boost::mpi::communicator world;
+namespace {
+
+struct StudyText {
   std::string text;
   std::string base_dir;
+};
+
+// Rank 0 reads the file; every rank receives its text and folder.
+StudyText broadcast_text(const std::filesystem::path& path) {
+  boost::mpi::communicator world;
+  StudyText study;
   run_collectively([&] {
     if (world.rank() != 0) return;
     if (std::filesystem::is_directory(path)) {
       throw IoError(path.string(), "open study", "is a directory, not a YAML file", true);
     }
-    text = read_text(path);
+    study.text = read_text(path);
     // Absolute: every rank resolves relative paths (initial-state files) alike.
-    base_dir = std::filesystem::absolute(path).parent_path().string();
+    study.base_dir = std::filesystem::absolute(path).parent_path().string();
   });
   // The one-time broadcast of the study: serialization is fine here (design.md).
-  boost::mpi::broadcast(world, text, 0);
-  boost::mpi::broadcast(world, base_dir, 0);
+  boost::mpi::broadcast(world, study.text, 0);
+  boost::mpi::broadcast(world, study.base_dir, 0);
+  return study;
+}
+
+}  // namespace
+
+Study broadcast_study(const std::filesystem::path& path) {
+  const StudyText source = broadcast_text(path);
   std::optional<Study> study;
-  run_collectively([&] { study.emplace(parse_study(text, base_dir)); });
+  run_collectively([&] { study.emplace(parse_study(source.text, source.base_dir)); });
   return std::move(*study);
+}
+
+StudyPlan broadcast_plan(const std::filesystem::path& path) {
+  const StudyText source = broadcast_text(path);
+  std::optional<StudyPlan> plan;
+  run_collectively([&] { plan.emplace(StudyPlan::parse(source.text, source.base_dir)); });
+  return std::move(*plan);
 }
 
 }  // namespace simorch::mpi

@@ -8,11 +8,17 @@
 #include "simorch/mpi/collective_failure.hpp"
 #include "simorch/mpi/rank_cores.hpp"
 #include "simorch/run/guided_scheduler.hpp"
+#include "simorch/run/stop_gate.hpp"
 #include "simorch/run/stop_signal.hpp"
 #include "simorch/run/study_setup.hpp"
 
 namespace simorch::mpi {
 RunReport run_study(const Study& study, const RunOptions& options) {
+  return run_study(StudyPlan::single(study), options);
+}
+
+RunReport run_study(const StudyPlan& plan, const RunOptions& options) {
+  const Study& study = plan.base();
   boost::mpi::communicator world;
   const bool is_root = world.rank() == 0;
   const double start_unix_s =
@@ -21,7 +27,7 @@ RunReport run_study(const Study& study, const RunOptions& options) {
 
   RunReport report;
   report.output = options.output.empty() ? study.output.path : options.output;
-  report.num_tasks = study.num_tasks();
+  report.num_tasks = plan.num_tasks();
   const RankCores cores = query_rank_cores();
   report.threads = simorch::detail::resolve_threads(study, options, cores);
   const bool is_overbooked_here = report.threads > cores.affinity_cores;
@@ -47,20 +53,22 @@ RunReport run_study(const Study& study, const RunOptions& options) {
                             ? KernelIsa::sse2
                             : static_cast<KernelIsa>(local_isa);
   simorch::detail::StudyTasks tasks;
-  run_collectively([&] { tasks = simorch::detail::make_study_tasks(study, isa); });
+  run_collectively([&] { tasks = simorch::detail::make_study_tasks(plan, isa); });
   const TaskFunction& task = tasks.task;
   dispatch.batch_width = tasks.width;
   dispatch.batch_task = tasks.batch;
   report.kernel = describe(tasks.kernel);
   std::unique_ptr<BatchWriter> writer;
   std::vector<TaskRange> pending;
+  simorch::detail::StopGate gate(plan);
   run_collectively([&] {
     if (!is_root) return;
-    simorch::detail::check_output_space(study, options, report);
-    writer = simorch::detail::open_output(report.output, study, options.mode);
+    simorch::detail::check_output_space(plan, options, report);
+    writer = simorch::detail::open_output(report.output, plan, options.mode);
     simorch::detail::check_resume_numerics(*writer, tasks.kernel, report.output);
     pending = writer->pending();
     report.done_before = writer->num_done();
+    simorch::detail::follow_stop(gate, *writer, dispatch);
   });
   std::optional<simorch::detail::BatchSink> sink;
   if (is_root) sink.emplace(*writer);

@@ -40,14 +40,37 @@ std::uint64_t GuidedScheduler::next_chunk_size() const noexcept {
   return whole <= schedule_.max_chunk ? whole : size;
 }
 
+void GuidedScheduler::skip_unneeded() {
+  while (remaining_ > 0) {
+    TaskRange& range = ranges_[current_];
+    std::uint64_t begin = range.begin;
+    while (begin < range.end && !is_needed_(begin)) ++begin;
+    if (begin > range.begin) {
+      skipped_.push_back({range.begin, begin});
+      remaining_ -= begin - range.begin;
+      range.begin = begin;
+    }
+    if (!range.empty()) return;
+    ++current_;
+  }
+}
+
 TaskRange GuidedScheduler::next() {
+  if (is_needed_) skip_unneeded();
   if (remaining_ == 0) return {};
   TaskRange& range = ranges_[current_];
   const std::uint64_t size = std::min(next_chunk_size(), range.size());
-  const TaskRange chunk{range.begin, range.begin + size};
+  TaskRange chunk{range.begin, range.begin + size};
   range.begin += size;
   remaining_ -= size;
   if (range.empty()) ++current_;
+  if (is_needed_) {
+    // The first task is needed (skip_unneeded); unneeded ones at the end never run.
+    std::uint64_t end = chunk.end;
+    while (end > chunk.begin + 1 && !is_needed_(end - 1)) --end;
+    if (end < chunk.end) skipped_.push_back({end, chunk.end});
+    chunk.end = end;
+  }
   return chunk;
 }
 

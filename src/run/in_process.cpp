@@ -7,6 +7,7 @@
 #include "simorch/run/cores.hpp"
 #include "simorch/run/guided_scheduler.hpp"
 #include "simorch/run/root_loop.hpp"
+#include "simorch/run/stop_gate.hpp"
 #include "simorch/run/stop_signal.hpp"
 #include "simorch/run/study_setup.hpp"
 
@@ -23,6 +24,11 @@ bool is_started_by_mpi_launcher() noexcept {
 }
 
 RunReport run_study_in_process(const Study& study, const RunOptions& options) {
+  return run_study_in_process(StudyPlan::single(study), options);
+}
+
+RunReport run_study_in_process(const StudyPlan& plan, const RunOptions& options) {
+  const Study& study = plan.base();
   const double start_unix_s =
       options.command_start_unix_s > 0 ? options.command_start_unix_s : unix_now();
   std::optional<StopSignalScope> signals;  // from the start: a signal in setup stops in order
@@ -30,7 +36,7 @@ RunReport run_study_in_process(const Study& study, const RunOptions& options) {
 
   RunReport report;
   report.output = options.output.empty() ? study.output.path : options.output;
-  report.num_tasks = study.num_tasks();
+  report.num_tasks = plan.num_tasks();
   const RankCores cores = query_cores(1);
   report.threads = detail::resolve_threads(study, options, cores);
   if (auto warning = detail::overbooking_warning(report.threads, cores, false)) {
@@ -41,17 +47,19 @@ RunReport run_study_in_process(const Study& study, const RunOptions& options) {
   const auto total_threads = static_cast<std::uint64_t>(report.threads);
   // Bad settings and a bad controller design are refused before the file exists.
   (void)GuidedScheduler({}, detail::make_schedule(dispatch, total_threads));
-  const detail::StudyTasks tasks = detail::make_study_tasks(study, selected_kernel_isa());
+  const detail::StudyTasks tasks = detail::make_study_tasks(plan, selected_kernel_isa());
   const TaskFunction& task = tasks.task;
   dispatch.batch_width = tasks.width;
   dispatch.batch_task = tasks.batch;
   report.kernel = describe(tasks.kernel);
 
-  detail::check_output_space(study, options, report);
-  const auto writer = detail::open_output(report.output, study, options.mode);
+  detail::check_output_space(plan, options, report);
+  const auto writer = detail::open_output(report.output, plan, options.mode);
   detail::check_resume_numerics(*writer, tasks.kernel, report.output);
   const std::vector<TaskRange> pending = writer->pending();
   report.done_before = writer->num_done();
+  detail::StopGate gate(plan);
+  detail::follow_stop(gate, *writer, dispatch);
   detail::BatchSink sink(*writer);
   const double setup_s = unix_now() - start_unix_s;
 

@@ -28,12 +28,21 @@ double size_or_zero(const std::filesystem::path& path) {
 }  // namespace
 
 double estimated_output_bytes(const Study& study) {
-  const auto tasks = static_cast<double>(study.num_tasks());
-  double per_task = 6 * 8;                                              // /tasks/initial_state
-  if (study.uncertainty.is_active()) per_task += DipParams::count * 8;  // /tasks/params
-  per_task += 1 + 1;                                                    // status, success
-  per_task += 8 * 8;                                                    // the eight float64 metrics
-  per_task += 6 * 8;                                                    // final_state
+  return estimated_output_bytes(StudyPlan::single(study));
+}
+
+double estimated_output_bytes(const StudyPlan& plan) {
+  const Study& study = plan.base();
+  const auto tasks = static_cast<double>(plan.num_tasks());
+  double per_task = 6 * 8;  // /tasks/initial_state
+  // /tasks/params (approximately: cases and grids may change the plant).
+  const bool has_params =
+      study.uncertainty.is_active() || plan.num_cases() > 1 || !plan.axes().empty();
+  if (has_params) per_task += DipParams::count * 8;
+  per_task += 8 + 4 + 8 + 8.0 * static_cast<double>(plan.axes().size());  // sample .. grid
+  per_task += 1 + 1;                                                      // status, success
+  per_task += 8 * 8;      // the eight float64 metrics
+  per_task += 6 * 8;      // final_state
   per_task += 3 * 8;      // steps, integrator_steps, rejected_steps
   per_task += 4 + 4 + 8;  // rank, thread, wall_time_s
   per_task += 96;         // message (fixed-length string)
@@ -43,7 +52,12 @@ double estimated_output_bytes(const Study& study) {
 }
 
 double estimated_journal_bytes(const Study& study) {
-  const auto tasks = static_cast<double>(study.num_tasks());
+  return estimated_journal_bytes(StudyPlan::single(study));
+}
+
+double estimated_journal_bytes(const StudyPlan& plan) {
+  const Study& study = plan.base();
+  const auto tasks = static_cast<double>(plan.num_tasks());
   const auto samples = static_cast<double>(study.sim.num_samples());
   // Each record: 16-byte head, 16-byte count prefix, 4-byte CRC; at worst one per task.
   constexpr double record_overhead = 16 + 16 + 4;
@@ -54,9 +68,14 @@ double estimated_journal_bytes(const Study& study) {
 
 SpaceEstimate estimate_space(const Study& study, const std::filesystem::path& output,
                              bool is_resume) {
+  return estimate_space(StudyPlan::single(study), output, is_resume);
+}
+
+SpaceEstimate estimate_space(const StudyPlan& plan, const std::filesystem::path& output,
+                             bool is_resume) {
   SpaceEstimate e;
-  e.output_bytes = estimated_output_bytes(study);
-  e.journal_bytes = estimated_journal_bytes(study);
+  e.output_bytes = estimated_output_bytes(plan);
+  e.journal_bytes = estimated_journal_bytes(plan);
   e.needed_bytes = e.output_bytes + e.journal_bytes;
   if (is_resume) {
     std::filesystem::path journal = output;

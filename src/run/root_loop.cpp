@@ -1,10 +1,12 @@
 #include "simorch/run/root_loop.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <utility>
 
 #include "simorch/error.hpp"
 #include "simorch/run/backoff.hpp"
+#include "simorch/run/stop_gate.hpp"
 #include "simorch/run/stop_signal.hpp"
 
 namespace simorch::detail {
@@ -33,7 +35,12 @@ RootLoop::RootLoop(RemoteWorkers& workers, const std::vector<TaskRange>& pending
       writer_(sink, options.checkpoint_interval_s),
       host_(std::move(host)),
       total_(scheduler_.remaining()),
-      last_stop_poll_(Clock::now()) {}
+      last_stop_poll_(Clock::now()) {
+  if (options.stop_gate != nullptr && options.stop_gate->is_active()) {
+    gate_ = options.stop_gate;
+    scheduler_.set_filter([gate = gate_](std::uint64_t id) { return gate->is_needed(id); });
+  }
+}
 
 DispatchOutcome RootLoop::run() {
   const auto start = Clock::now();
@@ -116,12 +123,34 @@ bool RootLoop::is_asked_to_stop() {
 void RootLoop::accept(ResultBlock block) {
   if (block.is_empty()) return;
   for (const auto& summary : block.summaries()) {
-    ++by_status_[static_cast<std::size_t>(summary.status)];
     if (summary.rank == 0) ++local_tasks_;
   }
-  done_ += block.size();
   last_result_unix_s_ = unix_now();
+  if (gate_ == nullptr) {
+    write(std::move(block));
+    return;
+  }
+  for (ResultBlock& ready : gate_->admit(std::move(block))) write(std::move(ready));
+}
+
+void RootLoop::write(ResultBlock block) {
+  for (const auto& summary : block.summaries()) {
+    ++by_status_[static_cast<std::size_t>(summary.status)];
+  }
+  done_ += block.size();
   writer_.push(std::move(block));
+}
+
+// Tasks the scheduler skipped are past a stop: their rows are not_run, written in blocks
+// of at most one chunk.
+void RootLoop::write_skipped() {
+  for (TaskRange range : scheduler_.take_skipped()) {
+    while (!range.empty()) {
+      const TaskRange part{range.begin, std::min(range.end, range.begin + skipped_block_rows)};
+      write(not_run_block(part, options_.samples_per_task));
+      range.begin = part.end;
+    }
+  }
 }
 
 // Hands out chunks: rank 0's own pool first (no MPI), then every worker that asked.
@@ -129,10 +158,13 @@ bool RootLoop::dispatch() {
   if (writer_.queued_bytes() > options_.max_queued_bytes) return false;  // backpressure
   bool has_sent = false;
   while (local_.num_in_flight() < chunks_per_rank && !scheduler_.is_exhausted()) {
-    local_.submit(scheduler_.next());
+    const TaskRange chunk = scheduler_.next();
+    if (chunk.empty()) break;  // the rest was skipped (past a stop)
+    local_.submit(chunk);
     has_sent = true;
   }
   if (!scheduler_.is_exhausted() && workers_.hand_out(scheduler_)) has_sent = true;
+  if (gate_ != nullptr) write_skipped();
   return has_sent;
 }
 
@@ -146,7 +178,12 @@ void RootLoop::begin_stop(int exit_code) {
 }
 
 bool RootLoop::is_everything_done() const {
-  return scheduler_.is_exhausted() && local_.is_idle() && workers_.is_idle();
+  const bool is_done = scheduler_.is_exhausted() && local_.is_idle() && workers_.is_idle();
+  if (is_done && gate_ != nullptr && gate_->num_held() > 0) {
+    // Every needed task ran, so every group's prefix reached its held samples.
+    throw std::logic_error("RootLoop: results held for a stop decision after the last task");
+  }
+  return is_done;
 }
 
 bool RootLoop::is_everyone_drained() const {

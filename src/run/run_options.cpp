@@ -12,6 +12,8 @@ std::string format_summary(const RunReport& report) {
   std::string text;
   std::string by_status;
   for (int s = 1; s < task_status_count; ++s) {
+    // Tasks past a stop exist only in studies with monte_carlo.stop: no "0 not_run" elsewhere.
+    if (static_cast<TaskStatus>(s) == TaskStatus::not_run && d.by_status[5] == 0) continue;
     if (!by_status.empty()) by_status += ", ";
     by_status += fmt::format("{} {}", d.by_status[static_cast<std::size_t>(s)],
                              to_string(static_cast<TaskStatus>(s)));

@@ -2,32 +2,35 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
 #include <system_error>
 #include <vector>
 
 #include "simorch/error.hpp"
 #include "simorch/run/preflight.hpp"
+#include "simorch/run/stop_gate.hpp"
 #include "simorch/study/make_task.hpp"
 
 namespace simorch::detail {
 
 // The writer owns the create / resume / force policy (docs/resume.md); the runner only
 // makes the output's folder, as `-o new/dir/out.h5` promises.
-std::unique_ptr<BatchWriter> open_output(const std::filesystem::path& path, const Study& study,
+std::unique_ptr<BatchWriter> open_output(const std::filesystem::path& path, const StudyPlan& plan,
                                          OpenMode mode) {
   if (const auto folder = path.parent_path(); !folder.empty()) {
     std::error_code error;
     std::filesystem::create_directories(folder, error);
     if (error) throw IoError(folder.string(), "create folder", error.message(), true);
   }
-  return std::make_unique<BatchWriter>(path, study, mode);
+  return std::make_unique<BatchWriter>(path, plan, mode);
 }
 
-void check_output_space(const Study& study, const RunOptions& options, RunReport& report) {
+void check_output_space(const StudyPlan& plan, const RunOptions& options, RunReport& report) {
   if (!options.is_checking_space) return;
   const SpaceEstimate estimate =
-      estimate_space(study, report.output, options.mode == OpenMode::resume);
+      estimate_space(plan, report.output, options.mode == OpenMode::resume);
   if (auto warning = check_space(estimate, report.output)) {
     report.warnings.push_back(*warning);
     if (options.on_warning) options.on_warning(*warning);
@@ -74,58 +77,114 @@ DispatchOptions make_dispatch_options(const Study& study, const RunOptions& opti
 
 namespace {
 
-/// Makes tasks first, first + 1, ... on this pool thread and runs them as one batch; a task
-/// that cannot be made is an error row and leaves the batch (lanes are independent).
-void run_batch(const BatchKernel& kernel, const Study& study, std::uint64_t first,
-               std::span<TaskSummary> summaries, std::span<const TrajectoryOut> outs) {
+/// Everything the task functions use, owned by them (pool threads never reach the caller's
+/// stack): the plan and one kernel per kernel identity.
+struct OwnedKernels {
+  StudyPlan plan;
+  std::vector<std::unique_ptr<BatchKernel>> kernels;
+  std::vector<std::uint32_t> kernel_of;  ///< per variant (case · points + point)
+
+  std::uint32_t kernel_index(std::uint64_t id) const {
+    const TaskCoordinates at = plan.coordinates(id);
+    return kernel_of[at.case_index * plan.num_points() + at.point];
+  }
+};
+
+// What a kernel is built from (BatchKernel's constructor): variants that agree on it, e.g.
+// the points of a grid over initial angles, share one kernel.
+std::string kernel_identity(const Study& variant) {
+  Study key;
+  key.sim = variant.sim;
+  key.controller = variant.controller;
+  key.nominal = variant.nominal;
+  return canonical_text(key);
+}
+
+/// Runs the tasks first + slots[k] on `kernel` into their summary slots; a task that
+/// cannot be made is an error row and leaves the batch (lanes are independent, so the
+/// others' bits do not depend on who shares their batch).
+void run_slots(const BatchKernel& kernel, const StudyPlan& plan, std::uint64_t first,
+               std::span<const std::size_t> slots, std::span<TaskSummary> summaries,
+               std::span<const TrajectoryOut> outs) {
   std::vector<TaskSpec> specs;
-  std::vector<std::size_t> slots;
-  specs.reserve(summaries.size());
-  for (std::size_t i = 0; i < summaries.size(); ++i) {
+  std::vector<std::size_t> ran;
+  specs.reserve(slots.size());
+  for (const std::size_t i : slots) {
     try {
-      specs.push_back(make_task(study, first + i));
-      slots.push_back(i);
+      specs.push_back(plan.make_task(first + i));
+      ran.push_back(i);
     } catch (const std::exception& e) {
       summaries[i] = TaskSummary{};
       summaries[i].status = TaskStatus::error;
       std::snprintf(summaries[i].message, TaskSummary::message_capacity, "%s", e.what());
     }
   }
-  if (slots.size() == summaries.size()) {
+  const bool is_whole = ran.size() == summaries.size();  // every slot, in order
+  if (is_whole) {
     kernel.run(specs, summaries, outs);
     return;
   }
-  std::vector<TaskSummary> ran(slots.size());
+  std::vector<TaskSummary> results(ran.size());
   std::vector<TrajectoryOut> ran_outs;
-  for (const std::size_t s : slots) ran_outs.push_back(outs.empty() ? TrajectoryOut{} : outs[s]);
-  kernel.run(specs, ran, ran_outs);
-  for (std::size_t k = 0; k < slots.size(); ++k) summaries[slots[k]] = ran[k];
+  for (const std::size_t i : ran) ran_outs.push_back(outs.empty() ? TrajectoryOut{} : outs[i]);
+  kernel.run(specs, results, outs.empty() ? std::span<const TrajectoryOut>{} : ran_outs);
+  for (std::size_t k = 0; k < ran.size(); ++k) summaries[ran[k]] = results[k];
+}
+
+/// Splits the consecutive tasks first … into one group per kernel, each run (padded) on
+/// its own kernel.
+void run_batch(const OwnedKernels& owned, std::uint64_t first, std::span<TaskSummary> summaries,
+               std::span<const TrajectoryOut> outs) {
+  std::vector<std::vector<std::size_t>> groups(owned.kernels.size());
+  for (std::size_t i = 0; i < summaries.size(); ++i) {
+    groups[owned.kernel_index(first + i)].push_back(i);
+  }
+  for (std::size_t k = 0; k < groups.size(); ++k) {
+    if (!groups[k].empty()) {
+      run_slots(*owned.kernels[k], owned.plan, first, groups[k], summaries, outs);
+    }
+  }
 }
 
 }  // namespace
 
-StudyTasks make_study_tasks(const Study& study, KernelIsa isa) {
-  struct Owned {
-    Study study;
-    BatchKernel kernel;
-    Owned(const Study& s, KernelIsa i)
-        : study(s), kernel(study.sim, study.controller, study.nominal, i) {}
-  };
-  auto owned = std::make_shared<const Owned>(study, isa);
+StudyTasks make_study_tasks(const StudyPlan& plan, KernelIsa isa) {
+  auto owned = std::make_shared<OwnedKernels>(OwnedKernels{plan, {}, {}});
+  std::map<std::string, std::uint32_t> by_identity;
+  for (std::size_t c = 0; c < plan.num_cases(); ++c) {
+    for (std::uint64_t p = 0; p < plan.num_points(); ++p) {
+      const Study& variant = plan.variant(c, p);
+      const auto [at, is_new] = by_identity.try_emplace(
+          kernel_identity(variant), static_cast<std::uint32_t>(owned->kernels.size()));
+      if (is_new) {
+        owned->kernels.push_back(
+            std::make_unique<BatchKernel>(variant.sim, variant.controller, variant.nominal, isa));
+      }
+      owned->kernel_of.push_back(at->second);
+    }
+  }
   StudyTasks tasks;
-  tasks.width = static_cast<std::uint64_t>(owned->kernel.width());
-  tasks.kernel = owned->kernel.info();
-  tasks.task = [owned](std::uint64_t id, TrajectoryOut out) {
-    const TaskSpec spec = make_task(owned->study, id);
+  for (const auto& kernel : owned->kernels) {
+    tasks.width = std::max(tasks.width, static_cast<std::uint64_t>(kernel->width()));
+  }
+  tasks.kernel = owned->kernels.front()->info();
+  tasks.num_kernels = owned->kernels.size();
+  std::shared_ptr<const OwnedKernels> shared = owned;
+  tasks.task = [shared](std::uint64_t id, TrajectoryOut out) {
+    const TaskSpec spec = shared->plan.make_task(id);
     TaskSummary summary;
-    owned->kernel.run({&spec, 1}, {&summary, 1}, {&out, 1});
+    shared->kernels[shared->kernel_index(id)]->run({&spec, 1}, {&summary, 1}, {&out, 1});
     return summary;
   };
-  tasks.batch = [owned](std::uint64_t first, std::span<TaskSummary> summaries,
-                        std::span<const TrajectoryOut> outs) {
-    run_batch(owned->kernel, owned->study, first, summaries, outs);
+  tasks.batch = [shared](std::uint64_t first, std::span<TaskSummary> summaries,
+                         std::span<const TrajectoryOut> outs) {
+    run_batch(*shared, first, summaries, outs);
   };
   return tasks;
+}
+
+StudyTasks make_study_tasks(const Study& study, KernelIsa isa) {
+  return make_study_tasks(StudyPlan::single(study), isa);
 }
 
 void check_resume_numerics(const BatchWriter& writer, const KernelInfo& info,
@@ -139,6 +198,14 @@ void check_resume_numerics(const BatchWriter& writer, const KernelInfo& info,
                           "): sleef-fma = avx2 or avx512, sleef-nofma = sse2; mixing them "
                           "would not give the bits of an uninterrupted run");
   }
+}
+
+void follow_stop(StopGate& gate, const BatchWriter& writer, DispatchOptions& dispatch) {
+  if (!gate.is_active()) return;
+  writer.for_each_done([&](std::uint64_t id, TaskStatus status, bool is_success) {
+    gate.record_done(id, status, is_success);
+  });
+  dispatch.stop_gate = &gate;
 }
 
 void fill_timing(RunReport& report, const BatchWriter& writer, double start_unix_s,

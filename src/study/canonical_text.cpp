@@ -164,8 +164,12 @@ std::string canonical_text(const Study& study) {
   return lines.take();
 }
 
+std::string text_hash(std::string_view text) {
+  return fmt::format("{:016x}", fnv1a(text));
+}
+
 std::string study_hash(const Study& study) {
-  return fmt::format("{:016x}", fnv1a(canonical_text(study)));
+  return text_hash(canonical_text(study));
 }
 
 }  // namespace simorch

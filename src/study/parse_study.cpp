@@ -209,7 +209,7 @@ Study parse_study(std::string_view yaml_text, const std::filesystem::path& base_
   return study;
 }
 
-Study load_study(const std::filesystem::path& path) {
+std::string read_study_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw IoError(path.string(), "reading the study",
@@ -219,8 +219,11 @@ Study load_study(const std::filesystem::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw IoError(path.string(), "reading the study", "read error", true);
-  const std::filesystem::path folder = std::filesystem::absolute(path).parent_path();
-  return parse_study(text.str(), folder);
+  return text.str();
+}
+
+Study load_study(const std::filesystem::path& path) {
+  return parse_study(read_study_file(path), std::filesystem::absolute(path).parent_path());
 }
 
 }  // namespace simorch

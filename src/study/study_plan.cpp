@@ -320,6 +320,23 @@ StudyPlan StudyPlan::parse(std::string_view yaml_text, const std::filesystem::pa
   return plan;
 }
 
+StudyPlan StudyPlan::load(const std::filesystem::path& path) {
+  return parse(read_study_file(path), std::filesystem::absolute(path).parent_path());
+}
+
+StudyPlan StudyPlan::single(const Study& study) {
+  StudyPlan plan;
+  plan.base_ = study;
+  plan.case_names_ = {"base"};
+  plan.variants_ = {study};
+  plan.variants_.front().text.clear();
+  return plan;
+}
+
+std::string StudyPlan::hash() const {
+  return text_hash(canonical_text());
+}
+
 TaskCoordinates StudyPlan::coordinates(std::uint64_t task_id) const noexcept {
   const std::uint64_t per_sample = num_cases() * num_points_;
   const std::uint64_t within = task_id % per_sample;

@@ -223,7 +223,7 @@ assert f.attrs["run_state"] == "complete"
 n = int(f.attrs["n_tasks"])
 st = f["results/status"][...]
 assert st.shape == (n,) and (st != 0).all()
-assert list(f["results/status"].attrs["names"]) == ["pending", "completed", "out_of_bounds", "diverged", "error"]
+assert list(f["results/status"].attrs["names"]) == ["pending", "completed", "out_of_bounds", "diverged", "error", "not_run"]
 ids = np.arange(n)
 assert np.array_equal(f["results/ise"][...], 1.0 + ids * 0.5)
 assert f["trajectories/state"].shape == (n, 5, 6)

@@ -6,7 +6,8 @@
 Every file must open with h5py and have no pending task (unless --allow-pending).
 Every OTHER must hold the same datasets as REFERENCE under /tasks, /results and
 /trajectories, bit for bit (same dtype, shape and bytes; NaN payloads included), except
-/results/rank, /results/thread and /results/wall_time_s, which describe the run layout.
+/results/rank, /results/thread and /results/wall_time_s, which describe the run layout;
+/grid and /cases (with its canonical texts) are compared too.
 --require-status asserts that REFERENCE has at least one task of that status.
 Exit 0 when all checks hold, 1 otherwise (each difference printed), 2 on bad usage.
 """
@@ -20,8 +21,8 @@ except ImportError as error:  # Debian's python3-h5py lives in /usr/bin/python3
     sys.exit(f"compare_batches.py: {error}; run it with /usr/bin/python3 (python3-h5py)")
 
 LAYOUT_DATASETS = {"/results/rank", "/results/thread", "/results/wall_time_s"}
-GROUPS = ("/tasks", "/results", "/trajectories")
-STATUS_NAMES = ["pending", "completed", "out_of_bounds", "diverged", "error"]
+GROUPS = ("/tasks", "/results", "/trajectories", "/grid")
+STATUS_NAMES = ["pending", "completed", "out_of_bounds", "diverged", "error", "not_run"]
 
 
 def result_datasets(f):
@@ -33,6 +34,9 @@ def result_datasets(f):
             if isinstance(obj, h5py.Dataset):
                 found[f"{group}/{name}"] = obj[()]
         f[group].visititems(visit)
+    if "/cases" in f:  # the case table and each case's canonical text
+        found["/cases"] = f["/cases"][()]
+        found["/cases@canonical"] = np.array([str(t) for t in f["/cases"].attrs["canonical"]])
     return {k: v for k, v in found.items() if k not in LAYOUT_DATASETS}
 
 

@@ -17,13 +17,16 @@
 #include <string>
 #include <string_view>
 
+#include "simorch/sim/task.hpp"
+
 namespace simorch {
 
 /// Root attribute `format` of every batch file.
 inline constexpr std::string_view batch_format_name = "simorch-batch";
 /// The format_version this simorch writes (and the newest it reads). 2 added
-/// /results/failure_time_s.
-inline constexpr std::int32_t batch_format_version = 2;
+/// /results/failure_time_s; 3 added cases and grids (/tasks/sample, /tasks/case,
+/// /tasks/grid_point, /tasks/grid, /cases, /grid) and the status not_run.
+inline constexpr std::int32_t batch_format_version = 3;
 
 /// Values of the root attribute `run_state`.
 namespace run_state {
@@ -54,13 +57,15 @@ enum class ReportRole : std::uint8_t {
 };
 
 /// Attribute `columns` (or `names`) written on a dataset.
-enum class ColumnNames : std::uint8_t { none, state, params, status };
+enum class ColumnNames : std::uint8_t { none, state, params, status, grid };
 
 /// One dataset with one row per task, under /tasks, /results or /trajectories.
 struct ColumnSpec {
   std::string_view path;  ///< "/results/ise"
   ElementType type;       ///< stored element type
-  std::size_t width;      ///< values per row (per sample for trajectories): 1, 6, 13; bytes of text
+  /// Values per row (per sample for trajectories): 1, 6, 13; bytes of text; 0 for /tasks/grid,
+  /// whose width is the study's number of grid axes.
+  std::size_t width;
   std::string_view shape;  ///< as documented: "[M]", "[M, 6]", "[M, K, 6]"
   std::string_view unit;   ///< "s", "rad", "" when none
   std::string_view meaning;
@@ -82,6 +87,10 @@ std::span<const ColumnSpec> batch_columns() noexcept;
 /// nullptr when there is none.
 const ColumnSpec* find_batch_column(std::string_view path_or_name) noexcept;
 
+/// A summary of task `task_id` with `status` whose every other column holds the column's
+/// fill value (NaN metrics, rank −1, …): the row of a task that never ran, e.g. not_run.
+TaskSummary filled_summary(std::uint64_t task_id, TaskStatus status) noexcept;
+
 /// One field of a compound table.
 struct FieldSpec {
   std::string_view name;
@@ -100,7 +109,7 @@ struct TableSpec {
   std::span<const FieldSpec> fields;
 };
 
-/// /results/errors, /timing/segments, /timing/ranks, /timing/threads, in that order.
+/// /cases, /results/errors, /timing/segments, /timing/ranks, /timing/threads, in that order.
 std::span<const TableSpec> batch_tables() noexcept;
 /// The table at `path`; throws std::out_of_range for a path that is not a table.
 const TableSpec& batch_table(std::string_view path);

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "simorch/sim/task.hpp"
 #include "simorch/study/make_task.hpp"
 #include "simorch/study/study.hpp"
+#include "simorch/study/study_plan.hpp"
 
 namespace simorch {
 
@@ -35,6 +37,8 @@ class BatchWriter {
   /// `study` must outlive the writer (rows of /tasks are regenerated from it on every
   /// write). Resume of a missing file (and journal) starts the study; resume of a
   /// finished file whose journal is gone writes nothing (docs/resume.md).
+  BatchWriter(const std::filesystem::path& path, const StudyPlan& plan, OpenMode mode);
+  /// A study without cases and grid (StudyPlan::single, owned by the writer).
   BatchWriter(const std::filesystem::path& path, const Study& study, OpenMode mode);
   ~BatchWriter();
   BatchWriter(const BatchWriter&) = delete;
@@ -54,6 +58,9 @@ class BatchWriter {
   /// A task already recorded is ignored (at-most-once rows after a resume).
   void write(std::span<const TaskSummary> summaries, std::span<const double> states = {},
              std::span<const double> controls = {});
+  /// Calls `visit(id, status, success)` for every finished task, in id order (rank 0
+  /// rebuilds a stopping rule's state from the file on --resume).
+  void for_each_done(const std::function<void(std::uint64_t, TaskStatus, bool)>& visit) const;
   /// Makes everything written so far durable (journal fsync, HDF5 flush).
   void checkpoint();
   /// Records the timing of this segment (its `segment` field is set to segment()),

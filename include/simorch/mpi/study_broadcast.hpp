@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "simorch/study/study.hpp"
+#include "simorch/study/study_plan.hpp"
 
 namespace simorch::mpi {
 
@@ -11,5 +12,7 @@ namespace simorch::mpi {
 /// An unreadable or invalid study throws the same CollectiveFailure on every rank
 /// (exit code 2, the key path, value and allowed values in one line).
 Study broadcast_study(const std::filesystem::path& path);
+/// The same for a study with cases, grid or stop (StudyPlan::parse on every rank).
+StudyPlan broadcast_plan(const std::filesystem::path& path);
 
 }  // namespace simorch::mpi

@@ -3,6 +3,7 @@
 #include "simorch/mpi/dispatcher.hpp"
 #include "simorch/run/run_options.hpp"
 #include "simorch/study/study.hpp"
+#include "simorch/study/study_plan.hpp"
 
 namespace simorch::mpi {
 
@@ -18,6 +19,8 @@ using simorch::RunReport;
 /// closes the file with this segment's timing. A failure during setup (file exists, bad
 /// controller design, unwritable folder) throws the same CollectiveFailure on every rank.
 /// When dispatch.is_abandoned, the file is closed and the caller must abort the job.
+RunReport run_study(const StudyPlan& plan, const RunOptions& options);
+/// A study without cases and grid (StudyPlan::single).
 RunReport run_study(const Study& study, const RunOptions& options);
 
 }  // namespace simorch::mpi

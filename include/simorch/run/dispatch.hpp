@@ -16,6 +16,10 @@
 
 namespace simorch {
 
+namespace detail {
+class StopGate;
+}
+
 /// @file
 /// What a run is made of, with or without MPI: the task, where results go, the settings
 /// and the outcome. The MPI layer's run_dispatch and run_study_in_process share them.
@@ -84,6 +88,9 @@ struct DispatchOptions {
   /// Whether stop signals caught by a StopSignalScope stop the run (false: only
   /// should_stop does, e.g. when the caller handles signals itself).
   bool is_watching_signals = true;
+  /// Rank 0 only; may be null: monte_carlo.stop's gate, which skips tasks past a stop and
+  /// turns their results into not_run rows (run/stop_gate.hpp). Must outlive the run.
+  detail::StopGate* stop_gate = nullptr;
 };
 
 /// How a run ended. Fields marked "rank 0" are only meaningful there.

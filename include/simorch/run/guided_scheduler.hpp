@@ -2,6 +2,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <utility>
 #include <vector>
 
 #include "simorch/study/make_task.hpp"
@@ -42,11 +44,25 @@ class GuidedScheduler {
   /// Drops every task not yet handed out (a graceful stop: they stay pending).
   void clear() noexcept;
 
+  /// With a filter, next() hands out only chunks that begin and end with a needed task:
+  /// unneeded tasks before and after them are skipped (take_skipped() returns them) and
+  /// never run; unneeded tasks between needed ones of a chunk run with it (a chunk is
+  /// one id range; docs/study-file.md, "Stopping at a precision"). Rank 0: the stop rule.
+  void set_filter(std::function<bool(std::uint64_t)> is_needed) {
+    is_needed_ = std::move(is_needed);
+  }
+  /// The tasks skipped since the last call, as ranges.
+  std::vector<TaskRange> take_skipped() { return std::exchange(skipped_, {}); }
+
  private:
+  void skip_unneeded();
+
   std::vector<TaskRange> ranges_;
   std::size_t current_ = 0;  // index into ranges_ of the first range with tasks left
   std::uint64_t remaining_ = 0;
   GuidedSchedule schedule_;
+  std::function<bool(std::uint64_t)> is_needed_;
+  std::vector<TaskRange> skipped_;
 };
 
 }  // namespace simorch

@@ -2,6 +2,7 @@
 
 #include "simorch/run/run_options.hpp"
 #include "simorch/study/study.hpp"
+#include "simorch/study/study_plan.hpp"
 
 namespace simorch {
 
@@ -19,6 +20,8 @@ bool is_started_by_mpi_launcher() noexcept;
 /// stop (signal or options.should_stop) ends with exit code 75 and a resumable file.
 /// When report.dispatch.is_abandoned, a task outlived execution.stop_timeout_s: the file
 /// is closed and resumable, and the abandoned threads own what they still use.
+RunReport run_study_in_process(const StudyPlan& plan, const RunOptions& options);
+/// A study without cases and grid (StudyPlan::single).
 RunReport run_study_in_process(const Study& study, const RunOptions& options);
 
 }  // namespace simorch

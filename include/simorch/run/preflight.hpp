@@ -6,6 +6,7 @@
 #include <string>
 
 #include "simorch/study/study.hpp"
+#include "simorch/study/study_plan.hpp"
 
 namespace simorch {
 
@@ -21,12 +22,17 @@ struct SpaceEstimate {
 /// Bytes of the batch file's datasets per docs/hdf5-schema.md, without HDF5 metadata,
 /// chunk padding and the /results/errors table, which only failed tasks fill.
 double estimated_output_bytes(const Study& study);
+/// The same for every case and grid point of `plan` (/tasks/sample, case, grid_point, grid).
+double estimated_output_bytes(const StudyPlan& plan);
 /// Bytes of the journal: every result record (summary + trajectory) plus its header.
 double estimated_journal_bytes(const Study& study);
+double estimated_journal_bytes(const StudyPlan& plan);
 
 /// The estimate for writing `study` to `output`. With `is_resume`, what the existing
 /// file and journal already hold is not needed again.
 SpaceEstimate estimate_space(const Study& study, const std::filesystem::path& output,
+                             bool is_resume);
+SpaceEstimate estimate_space(const StudyPlan& plan, const std::filesystem::path& output,
                              bool is_resume);
 
 /// "5.6e+08 MB" style figure for messages.

@@ -73,6 +73,8 @@ class RootLoop {
 
  private:
   void accept(ResultBlock block);
+  void write(ResultBlock block);
+  void write_skipped();
   bool dispatch();
   void begin_stop(int exit_code);
   bool is_everything_done() const;
@@ -85,6 +87,8 @@ class RootLoop {
   GuidedScheduler scheduler_;
   ResultWriterThread writer_;
   std::string host_;
+  StopGate* gate_ = nullptr;  ///< monte_carlo.stop, when active
+  static constexpr std::uint64_t skipped_block_rows = 4096;
   std::uint64_t total_;
   std::uint64_t done_ = 0;
   std::uint64_t local_tasks_ = 0;

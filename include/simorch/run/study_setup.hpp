@@ -12,6 +12,7 @@
 #include "simorch/run/run_options.hpp"
 #include "simorch/sim/batch_kernel.hpp"
 #include "simorch/study/study.hpp"
+#include "simorch/study/study_plan.hpp"
 
 namespace simorch::detail {
 
@@ -20,13 +21,13 @@ namespace simorch::detail {
 
 /// Opens the batch file for `mode` (BatchWriter decides what create, resume and force
 /// accept), after creating the output's folder.
-std::unique_ptr<BatchWriter> open_output(const std::filesystem::path& path, const Study& study,
+std::unique_ptr<BatchWriter> open_output(const std::filesystem::path& path, const StudyPlan& plan,
                                          OpenMode mode);
 
 /// Rank 0, before open_output: the space check of options.is_checking_space. A warning
 /// goes to report.warnings and options.on_warning; a run that does not fit throws
 /// IoError (bad input) naming both figures.
-void check_output_space(const Study& study, const RunOptions& options, RunReport& report);
+void check_output_space(const StudyPlan& plan, const RunOptions& options, RunReport& report);
 
 /// --threads, else execution.threads, else the launcher's cores.
 int resolve_threads(const Study& study, const RunOptions& options, const RankCores& cores);
@@ -39,17 +40,22 @@ std::optional<std::string> overbooking_warning(int threads, const RankCores& cor
 /// The dispatcher's settings from the study and the command line (the command line wins).
 DispatchOptions make_dispatch_options(const Study& study, const RunOptions& options, int threads);
 
-/// The study's tasks on the batch kernel (docs/kernel.md): one task at a time (padded, so
-/// its bits match a batch's) and batches of the kernel's width. Both functions own a copy
-/// of the study and the kernel, so pool threads never reach the caller's stack.
+/// The plan's tasks on the batch kernel (docs/kernel.md): one task at a time (padded, so
+/// its bits match a batch's) and batches of the kernel's width. One kernel per kernel
+/// identity (the simulation, controller and nominal plant of a case at a grid point); a
+/// batch spanning several is split into one padded group per kernel, so a task's bits do
+/// not depend on its neighbours. Both functions own a copy of the plan and the kernels,
+/// so pool threads never reach the caller's stack.
 struct StudyTasks {
   TaskFunction task;
   BatchTaskFunction batch;
-  std::uint64_t width = 1;  ///< the kernel's batch width
-  KernelInfo kernel;
+  std::uint64_t width = 1;  ///< the widest kernel's batch width
+  KernelInfo kernel;        ///< of the first case's kernel
+  std::size_t num_kernels = 1;
 };
 
-/// Builds the kernel for `isa` (throws for a bad controller design) and the functions.
+/// Builds the kernels for `isa` (throws for a bad controller design) and the functions.
+StudyTasks make_study_tasks(const StudyPlan& plan, KernelIsa isa);
 StudyTasks make_study_tasks(const Study& study, KernelIsa isa);
 
 /// Refuses to resume a file whose earlier segments ran with other numerics: the finished
@@ -57,6 +63,13 @@ StudyTasks make_study_tasks(const Study& study, KernelIsa isa);
 /// killed before they closed recorded no kernel and are not checked.
 void check_resume_numerics(const BatchWriter& writer, const KernelInfo& info,
                            const std::filesystem::path& path);
+
+class StopGate;
+
+/// Rank 0, after open_output: with monte_carlo.stop, feeds the tasks the file already holds
+/// into `gate` (a --resume continues the same decisions) and hands the gate to the
+/// dispatcher; nothing without a stop rule.
+void follow_stop(StopGate& gate, const BatchWriter& writer, DispatchOptions& dispatch);
 
 /// Rank 0's BatchWriter behind the dispatcher's writer thread.
 class BatchSink final : public ResultSink {

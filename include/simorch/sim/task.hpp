@@ -17,8 +17,9 @@ enum class TaskStatus : std::int8_t {
   out_of_bounds = 2,  ///< left the state bounds
   diverged = 3,       ///< NaN or Inf in the state or control
   error = 4,          ///< threw, or dp45's step fell below min_step
+  not_run = 5,        ///< past its case's and grid point's stop (monte_carlo.stop)
 };
-inline constexpr int task_status_count = 5;
+inline constexpr int task_status_count = 6;
 
 /// "pending", "completed", ... (the one place the status names are spelled).
 std::string_view to_string(TaskStatus status) noexcept;

@@ -57,6 +57,8 @@ class StopTracker {
   /// How many samples the group runs: its stop once decided, else nullopt (max_samples
   /// when it ends without meeting the rule, which is only known once all have finished).
   std::optional<std::uint64_t> stop_point(std::uint64_t group) const noexcept;
+  /// Samples 0 … prefix−1 of the group have finished (frozen once its stop is decided).
+  std::uint64_t prefix(std::uint64_t group) const noexcept { return groups_[group].prefix; }
   /// Sample `sample` of `group` is still needed (not past a decided stop).
   bool is_needed(std::uint64_t group, std::uint64_t sample) const noexcept;
 

@@ -79,6 +79,8 @@ struct Study {
 /// Parses and validates a study; throws ConfigError (key path, value, allowed values) on
 /// the first bad key or value and IoError for an unreadable study or initial-state file.
 Study parse_study(std::string_view yaml_text, const std::filesystem::path& base_dir);
+/// The text of the study file `path`; IoError (bad input) when it cannot be read.
+std::string read_study_file(const std::filesystem::path& path);
 /// Reads `path` and calls parse_study with its folder as base_dir.
 Study load_study(const std::filesystem::path& path);
 
@@ -89,5 +91,8 @@ std::string canonical_text(const Study& study);
 /// 16 hex digits of a 64-bit hash of canonical_text(); stored in the batch file and
 /// compared on --resume.
 std::string study_hash(const Study& study);
+/// 16 hex digits of the 64-bit FNV-1a hash of `text` (what study_hash applies to the
+/// canonical text).
+std::string text_hash(std::string_view text);
 
 }  // namespace simorch

@@ -40,6 +40,10 @@ class StudyPlan {
   /// Parses and validates the study and every variant; throws ConfigError naming the key
   /// (`cases[1].controllers…`, `grid.<path>`) and what is allowed.
   static StudyPlan parse(std::string_view yaml_text, const std::filesystem::path& base_dir);
+  /// Reads `path` and parses it with its folder as base_dir (IoError when unreadable).
+  static StudyPlan load(const std::filesystem::path& path);
+  /// The plan of a study without cases and grid: one case "base", one point.
+  static StudyPlan single(const Study& study);
 
   /// The study without its cases and grid; its text is the whole plan's YAML.
   const Study& base() const noexcept { return base_; }
@@ -66,6 +70,10 @@ class StudyPlan {
   /// The base study's canonical text followed by each case's and each axis's: what
   /// determines the results of the whole plan.
   std::string canonical_text() const;
+  /// 16 hex digits of canonical_text(): a plain study's study_hash.
+  std::string hash() const;
+  /// Groups a stopping rule follows: one per case and grid point, group = case·points + point.
+  std::uint64_t num_groups() const noexcept { return num_cases() * num_points_; }
 
  private:
   Study base_;
