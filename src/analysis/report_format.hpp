@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "simorch/analysis/run_report.hpp"
 #include "simorch/analysis/study_breakdown.hpp"
 
 namespace simorch::analysis::detail {
@@ -18,6 +19,12 @@ using TextOut = std::back_insert_iterator<std::string>;
 /// Four significant digits, or "-" for a figure that could not be formed.
 inline std::string num(double value) {
   return std::isnan(value) ? std::string("-") : fmt::format("{:.4g}", value);
+}
+
+/// False for the status not_run in the report of a file older than format_version 3, which
+/// cannot hold it: such a file reports as it did before the status existed.
+inline bool is_status_shown(const RunReport& r, std::size_t status) {
+  return static_cast<TaskStatus>(status) != TaskStatus::not_run || r.info.format_version >= 3;
 }
 
 /// p5 / p50 / p95, n and NaN count of each metric, one row per metric.

@@ -59,9 +59,10 @@ std::string file_json(const RunReport& r) {
 std::string tasks_json(const RunReport& r) {
   std::string counts = "{";
   for (std::size_t s = 0; s < r.status_counts.size(); ++s)
-    counts += fmt::format("{}{}: {}", s == 0 ? "" : ", ",
-                          json_string(to_string(static_cast<TaskStatus>(s))),
-                          json_number(r.status_counts[s]));
+    if (detail::is_status_shown(r, s))
+      counts += fmt::format("{}{}: {}", s == 0 ? "" : ", ",
+                            json_string(to_string(static_cast<TaskStatus>(s))),
+                            json_number(r.status_counts[s]));
   counts += "}";
   const std::string errors = json_array(r.errors, [](const TaskErrorRecord& e) {
     return fmt::format("{{\"task_id\": {}, \"status\": {}, \"message\": {}}}",

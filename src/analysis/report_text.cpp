@@ -26,6 +26,7 @@ void write_quantile_table(TextOut out, const std::vector<MetricSummary>& metrics
 }  // namespace detail
 namespace {
 
+using detail::is_status_shown;
 using detail::num;
 using detail::write_quantile_table;
 
@@ -86,8 +87,9 @@ void write_header(Out out, const RunReport& r) {
 void write_outcomes(Out out, const RunReport& r) {
   fmt::format_to(out, "\nTasks by status\n");
   for (std::size_t s = 0; s < r.status_counts.size(); ++s)
-    fmt::format_to(out, "  {:<14} {:>10}  {:>7}\n", to_string(static_cast<TaskStatus>(s)),
-                   r.status_counts[s], percent(r.status_counts[s], r.info.n_tasks));
+    if (is_status_shown(r, s))
+      fmt::format_to(out, "  {:<14} {:>10}  {:>7}\n", to_string(static_cast<TaskStatus>(s)),
+                     r.status_counts[s], percent(r.status_counts[s], r.info.n_tasks));
   const Interval& rate = r.success_rate;
   fmt::format_to(out,
                  "Success rate  {} of {} finished tasks = {} (95 % Wilson interval {} to {})\n",
