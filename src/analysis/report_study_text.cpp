@@ -3,6 +3,8 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -129,9 +131,16 @@ void write_grid_case(TextOut out, const GridSummary& g, const std::string& name,
   fmt::format_to(out, "   worst points\n");
   write_point_header(out, g);
   for (std::size_t i = 0; i < shown; ++i) write_point_row(out, g, order[i], points[order[i]]);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::uint64_t a, std::uint64_t b) { return rate(a) > rate(b); });
-  fmt::format_to(out, "   best points\n");
+  // Among equal rates (every point of a one-sample grid is 0 or 1) the best are those with
+  // the lowest median metric (a NaN median last).
+  const auto median = [&](std::uint64_t k) {
+    const double m = points[k].metric_median;
+    return std::isnan(m) ? std::numeric_limits<double>::infinity() : m;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](std::uint64_t a, std::uint64_t b) {
+    return rate(a) != rate(b) ? rate(a) > rate(b) : median(a) < median(b);
+  });
+  fmt::format_to(out, "   best points (ties: lowest median {} first)\n", g.metric);
   write_point_header(out, g);
   for (std::size_t i = 0; i < shown; ++i) write_point_row(out, g, order[i], points[order[i]]);
 }
