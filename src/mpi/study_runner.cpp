@@ -58,6 +58,9 @@ RunReport run_study(const StudyPlan& plan, const RunOptions& options) {
   dispatch.batch_width = tasks.width;
   dispatch.batch_task = tasks.batch;
   report.kernel = describe(tasks.kernel);
+  simorch::detail::bound_chunks_for_stop(
+      plan, static_cast<std::uint64_t>(world.size()) * static_cast<std::uint64_t>(report.threads),
+      dispatch);
   std::unique_ptr<BatchWriter> writer;
   std::vector<TaskRange> pending;
   simorch::detail::StopGate gate(plan);

@@ -52,6 +52,7 @@ RunReport run_study_in_process(const StudyPlan& plan, const RunOptions& options)
   dispatch.batch_width = tasks.width;
   dispatch.batch_task = tasks.batch;
   report.kernel = describe(tasks.kernel);
+  detail::bound_chunks_for_stop(plan, total_threads, dispatch);
 
   detail::check_output_space(plan, options, report);
   const auto writer = detail::open_output(report.output, plan, options.mode);

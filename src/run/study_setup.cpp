@@ -208,6 +208,17 @@ void follow_stop(StopGate& gate, const BatchWriter& writer, DispatchOptions& dis
   dispatch.stop_gate = &gate;
 }
 
+void bound_chunks_for_stop(const StudyPlan& plan, std::uint64_t total_threads,
+                           DispatchOptions& dispatch) {
+  const StopRule& rule = plan.base().monte_carlo.stop;
+  if (!rule.is_active()) return;
+  const std::uint64_t look = rule.check_every * plan.num_groups();
+  const std::uint64_t cap = std::max<std::uint64_t>(
+      dispatch.batch_width, look / (2 * std::max<std::uint64_t>(total_threads, 1)));
+  dispatch.max_chunk = std::min(dispatch.max_chunk, cap);
+  dispatch.min_chunk = std::min(dispatch.min_chunk, dispatch.max_chunk);
+}
+
 void fill_timing(RunReport& report, const BatchWriter& writer, double start_unix_s,
                  double setup_s) {
   SegmentTiming& t = report.timing;

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end tests of `mpirun … simorch run …`, one case per ctest entry:
-#   cli_test.sh layouts|refuse_force|bad_study|signal_resume|sigterm_rank|dead_rank|in_process
+#   cli_test.sh layouts|refuse_force|bad_study|signal_resume|sigterm_rank|dead_rank|in_process|plan
 # Environment (set by tests/mpi/CMakeLists.txt): SIMORCH_EXE, MPIEXEC, WORKDIR.
 set -euo pipefail
 if [[ "${1:-}" == "--help" || $# -ne 1 ]]; then
-  echo "usage: cli_test.sh layouts|refuse_force|bad_study|signal_resume|sigterm_rank|dead_rank|in_process"
+  echo "usage: cli_test.sh layouts|refuse_force|bad_study|signal_resume|sigterm_rank|dead_rank|in_process|plan"
   exit 0
 fi
 case_name=$1
@@ -126,6 +126,47 @@ refuse_force)
   run 3 -- "$study" -o out.h5 --threads 1 --force >stdout.txt
   grep -q "results in out.h5" stdout.txt || fail "--force run printed no summary"
   compare out.h5
+  ;;
+
+plan)
+  # A study with cases and a grid, each sampling design: the same file on 1 rank x 1 thread
+  # and 3 ranks x 2 threads with chunks of 1, and in process.
+  for design in random lhs sobol; do
+    sed "s/sampling: random/sampling: $design/" "$data/plan_study.yaml" >"$design.yaml"
+    run 1 -- "$design.yaml" -o "$design-1.h5" --threads 1 --chunk-min 1 --chunk-max 1 -q
+    run 3 --bind-to none -- "$design.yaml" -o "$design-3x2.h5" --threads 2 --chunk-min 1 --chunk-max 1 -q
+    compare "$design-1.h5" "$design-3x2.h5"
+  done
+  # monte_carlo.stop: the same stopping points and file on every layout and in process.
+  sed -e 's/  samples: 12/  samples: 1024\n  stop: {success_ci_half_width: 0.08, confidence: 0.95, min_samples: 64, check_every: 64}/' \
+    -e 's/sampling: random/sampling: sobol/' "$data/plan_study.yaml" >stop.yaml
+  run 1 -- stop.yaml -o stop-1.h5 --threads 1 --chunk-min 1 --chunk-max 1 -q
+  run 3 --bind-to none -- stop.yaml -o stop-3x2.h5 --threads 2 --chunk-min 1 --chunk-max 1 -q
+  run 2 -- stop.yaml -o stop-2.h5 --threads 1 -q
+  "$simorch" run stop.yaml -o stop-local.h5 --threads 2 -q
+  compare --require-status not_run stop-1.h5 stop-3x2.h5 stop-2.h5 stop-local.h5
+  # Refusals: one line naming the key, exit 2, an existing output untouched.
+  cp stop-1.h5 keep.h5
+  before=$(md5sum <keep.h5)
+  sed 's/sampling: sobol/sampling: lhs/' stop.yaml >lhs_stop.yaml
+  sed 's/check_every: 64/check_every: 100/' stop.yaml >sobol_every.yaml
+  sed 's/success_ci_half_width: 0.08/success_ci_half_width: 0.001/' stop.yaml >unreachable.yaml
+  for bad in lhs_stop:monte_carlo.stop sobol_every:monte_carlo.stop.check_every \
+    unreachable:monte_carlo.stop.success_ci_half_width; do
+    code=0
+    run 2 -- "${bad%%:*}.yaml" -o keep.h5 --force 2>stderr.txt || code=$?
+    expect_code 2 "$code" "${bad%%:*}"
+    [[ $(grep -c "simorch: error" stderr.txt) -eq 1 ]] || { cat stderr.txt; fail "${bad%%:*}: expected one line"; }
+    grep -q "${bad#*:}" stderr.txt || { cat stderr.txt; fail "${bad%%:*}: the error does not name ${bad#*:}"; }
+    code=0
+    "$simorch" validate "${bad%%:*}.yaml" >/dev/null 2>stderr.txt || code=$?
+    expect_code 2 "$code" "validate ${bad%%:*}"
+  done
+  [[ $(md5sum <keep.h5) == "$before" ]] || fail "a refused study changed the existing output"
+  "$simorch" validate stop.yaml >validate.txt
+  grep -q "^cases: 2 (lqr, smc)" validate.txt && grep -q "^grid: 6 points" validate.txt &&
+    grep -q "^sampling: sobol" validate.txt && grep -q "^maximum tasks: 12288" validate.txt &&
+    grep -q "^estimated output size" validate.txt || { cat validate.txt; fail "validate lacks the plan"; }
   ;;
 
 bad_study)

@@ -16,6 +16,9 @@
 #                                  create:between_renames): a plain run refuses with one line,
 #                                  --resume rebuilds the file from the journal alone and
 #                                  completes bit for bit equal to an uninterrupted run.
+#   kill_resume_test.sh kill9_plan  a study with cases, a grid and monte_carlo.stop, killed
+#                                  at 4 moments and resumed each time: the final file (stop
+#                                  points included) equals an uninterrupted run bit for bit.
 #   kill_resume_test.sh in_use     a second run (plain, --resume, --force) on an output that a
 #                                  running job writes: exit 2 and exactly one line each.
 # (SIGTERM to mpirun itself also stops the ranks gracefully, but mpirun then exits with
@@ -23,7 +26,7 @@
 # Environment (tests/resume/CMakeLists.txt): SIMORCH_EXE, MPIEXEC, WORKDIR.
 set -euo pipefail
 if [[ "${1:-}" == "--help" || $# -ne 1 ]]; then
-  echo "usage: kill_resume_test.sh kill9|sigterm|late_signal|between_renames|in_use"
+  echo "usage: kill_resume_test.sh kill9|kill9_plan|sigterm|late_signal|between_renames|in_use"
   exit 0
 fi
 case_name=$1
@@ -37,6 +40,12 @@ if [[ "$case_name" == in_use ]]; then
   # A job far longer than the test (stopped with SIGTERM once the second runs are
   # refused), without trajectories so that its file stays small; no reference.
   sed -i 's/samples: 8000/samples: 400000/; s/save_every: 50/save_every: 0/' study.yaml
+fi
+if [[ "$case_name" == kill9_plan ]]; then
+  # ~2 s on two cores: 2 cases x 6 grid points stopping between 1024 and 4096 samples.
+  sed -e 's/  samples: 12/  samples: 8192\n  stop: {success_ci_half_width: 0.02, confidence: 0.95, min_samples: 1024, check_every: 1024}/' \
+    -e 's/sampling: random/sampling: sobol/' -e 's/save_every: 20/save_every: 0/' \
+    -e 's/duration: 1.0/duration: 3.0/' "$here/../mpi/data/plan_study.yaml" >study.yaml
 fi
 if [[ "$case_name" == late_signal || "$case_name" == between_renames ]]; then
   # Each signalled attempt finishes only its in-flight chunks: a short study completes.
@@ -136,6 +145,22 @@ kill9)
   # Finish: one resume must complete what the kills left.
   resume_to_the_end "final resume after the kills"
   echo "tasks done: $(tasks_done) of $num_tasks after $kills kills"
+  ;;
+
+kill9_plan)
+  kills=0
+  for delay in 0.45 0.6 0.75 0.9; do
+    start_job
+    sleep "$delay"
+    kill -0 "$job" 2>/dev/null || break  # finished before this kill: nothing left to kill
+    signal_job KILL
+    wait_job 30
+    kills=$((kills + 1))
+    echo "kill $kills after $delay s: journal $(journal_bytes) bytes"
+  done
+  ((kills >= 2)) || fail "only $kills kills landed"
+  resume_to_the_end "final resume after the kills"
+  "$python" "$compare_py" --require-status not_run reference.h5 || fail "no task past a stop"
   ;;
 
 sigterm)

@@ -71,6 +71,13 @@ class StopGate;
 /// dispatcher; nothing without a stop rule.
 void follow_stop(StopGate& gate, const BatchWriter& writer, DispatchOptions& dispatch);
 
+/// With monte_carlo.stop, lowers the largest chunk to about one look's tasks per thread
+/// (check_every · groups / (2 · total_threads), at least one kernel batch), so that tasks
+/// run before a stop is known waste at most about one look per group. Call on every rank
+/// with the same arguments (the options must match across ranks).
+void bound_chunks_for_stop(const StudyPlan& plan, std::uint64_t total_threads,
+                           DispatchOptions& dispatch);
+
 /// Rank 0's BatchWriter behind the dispatcher's writer thread.
 class BatchSink final : public ResultSink {
  public:
