@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Shrunken copies of examples/compare_controllers.yaml (60 samples per case) and
-# examples/region_of_attraction.yaml (7 x 7 grid) run, report and plot; the report's
+# Shrunken copies of examples/compare_controllers.yaml (60 samples per case; and 1024 with a
+# stop) and examples/region_of_attraction.yaml (7 x 7 grid) run, report and plot; the report's
 # numbers match h5py computations (study_report_check.py). Exit 77 (ctest: skipped) when
 # no Python has h5py, scipy and matplotlib.
 set -euo pipefail
@@ -27,7 +27,13 @@ sed 's/samples: 2000 .*/samples: 60/' "$src/examples/compare_controllers.yaml" >
 sed 's/points: 61/points: 7/' "$src/examples/region_of_attraction.yaml" >"$tmp/roa.yaml"
 grep -q "samples: 60" "$tmp/compare.yaml" && grep -q "points: 7" "$tmp/roa.yaml"
 
-for name in compare roa; do
+# A stop (monte_carlo.stop) leaves not_run tasks: counted apart, in no rate or pair.
+sed -e 's/samples: 2000 .*/samples: 1024/' \
+  -e 's/^  seed: 2024/  seed: 2024\n  stop: {success_ci_half_width: 0.04, min_samples: 64, check_every: 64}/' \
+  "$src/examples/compare_controllers.yaml" >"$tmp/stop.yaml"
+grep -q "stop: {success_ci_half_width" "$tmp/stop.yaml"
+
+for name in compare roa stop; do
   "$simorch" run "$tmp/$name.yaml" -o "$tmp/$name.h5" --threads 2 --force --quiet
   "$simorch" report "$tmp/$name.h5" --json >"$tmp/$name.json"
   "$simorch" report "$tmp/$name.h5" >"$tmp/$name.txt"
@@ -36,6 +42,7 @@ done
 
 grep -q "^Cases (4; " "$tmp/compare.txt" || { echo "FAIL: no case table"; cat "$tmp/compare.txt"; exit 1; }
 grep -q "^Paired differences" "$tmp/compare.txt" || { echo "FAIL: no paired differences"; exit 1; }
+grep -Eq "^  lqr +1024 +[0-9]+ +[0-9]+ +0 +[1-9][0-9]* " "$tmp/stop.txt" || { echo "FAIL: no not_run tasks"; cat "$tmp/stop.txt"; exit 1; }
 grep -q "^Grid: 49 points (7 x 7)" "$tmp/roa.txt" || { echo "FAIL: no grid section"; cat "$tmp/roa.txt"; exit 1; }
 
 "$src/scripts/plot" cases --simorch "$simorch" "$tmp/compare.h5" -o "$tmp/plots"

@@ -17,6 +17,7 @@ from scipy import stats
 Z = 1.959963984540054
 COMPLETED = 1
 FAILED = (2, 3, 4)
+NOT_RUN = 5  # past a stop: no trial
 
 
 def wilson(k, n):
@@ -72,6 +73,7 @@ def main():
         mine = case == c
         n, k = int((mine & ran).sum()), int((mine & good).sum())
         assert rc["finished"] == n and rc["successes"] == k, f"case {names[c]}: counts"
+        assert rc["not_run"] == int((mine & (status == NOT_RUN)).sum()), f"{names[c]}: not_run"
         p, lo, hi = wilson(k, n)
         close(rc["success_rate"]["estimate"], p, f"{names[c]} rate")
         close(rc["success_rate"]["lower"], lo, f"{names[c]} lower")
