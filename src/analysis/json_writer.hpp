@@ -59,4 +59,17 @@ inline std::string json_bool(bool value) {
   return value ? "true" : "false";
 }
 
+/// Joins the elements of `items` rendered by `render` into a JSON array.
+template <class Range, class Render>
+std::string json_array(const Range& items, Render render) {
+  std::string out = "[";
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out += ", ";
+    first = false;
+    out += render(item);
+  }
+  return out + "]";
+}
+
 }  // namespace simorch::analysis::detail

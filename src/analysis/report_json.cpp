@@ -6,27 +6,34 @@
 #include <string_view>
 
 #include "json_writer.hpp"
+#include "report_format.hpp"
 #include "simorch/analysis/run_report.hpp"
 
 namespace simorch::analysis {
+namespace detail {
+
+std::string metrics_json(const std::vector<MetricSummary>& metrics) {
+  std::string out = "{";
+  bool first = true;
+  for (const MetricSummary& m : metrics) {
+    out += fmt::format(
+        "{}{}: {{\"p5\": {}, \"p50\": {}, \"p95\": {}, \"count\": {}, "
+        "\"nan_count\": {}}}",
+        first ? "" : ", ", json_string(m.name), json_number(m.quantiles.p5),
+        json_number(m.quantiles.p50), json_number(m.quantiles.p95), json_number(m.quantiles.count),
+        json_number(m.quantiles.nan_count));
+    first = false;
+  }
+  return out + "}";
+}
+
+}  // namespace detail
 namespace {
 
+using detail::json_array;
 using detail::json_bool;
 using detail::json_number;
 using detail::json_string;
-
-// Joins the elements of `items` rendered by `render` into a JSON array.
-template <class Range, class Render>
-std::string json_array(const Range& items, Render render) {
-  std::string out = "[";
-  bool first = true;
-  for (const auto& item : items) {
-    if (!first) out += ", ";
-    first = false;
-    out += render(item);
-  }
-  return out + "]";
-}
 
 std::string study_json(const BatchInfo& i) {
   return fmt::format(
@@ -52,9 +59,10 @@ std::string file_json(const RunReport& r) {
 std::string tasks_json(const RunReport& r) {
   std::string counts = "{";
   for (std::size_t s = 0; s < r.status_counts.size(); ++s)
-    counts += fmt::format("{}{}: {}", s == 0 ? "" : ", ",
-                          json_string(to_string(static_cast<TaskStatus>(s))),
-                          json_number(r.status_counts[s]));
+    if (detail::is_status_shown(r, s))
+      counts += fmt::format("{}{}: {}", s == 0 ? "" : ", ",
+                            json_string(to_string(static_cast<TaskStatus>(s))),
+                            json_number(r.status_counts[s]));
   counts += "}";
   const std::string errors = json_array(r.errors, [](const TaskErrorRecord& e) {
     return fmt::format("{{\"task_id\": {}, \"status\": {}, \"message\": {}}}",
@@ -68,21 +76,6 @@ std::string tasks_json(const RunReport& r) {
       counts, json_number(r.finished), json_number(r.successes),
       json_number(r.success_rate.estimate), json_number(r.success_rate.lower),
       json_number(r.success_rate.upper), json_number(r.error_count), errors);
-}
-
-std::string metrics_json(const std::vector<MetricSummary>& metrics) {
-  std::string out = "{";
-  bool first = true;
-  for (const MetricSummary& m : metrics) {
-    out += fmt::format(
-        "{}{}: {{\"p5\": {}, \"p50\": {}, \"p95\": {}, \"count\": {}, "
-        "\"nan_count\": {}}}",
-        first ? "" : ", ", json_string(m.name), json_number(m.quantiles.p5),
-        json_number(m.quantiles.p50), json_number(m.quantiles.p95), json_number(m.quantiles.count),
-        json_number(m.quantiles.nan_count));
-    first = false;
-  }
-  return out + "}";
 }
 
 std::string segment_json(const SegmentTiming& s, const SegmentFigures& f) {
@@ -151,15 +144,19 @@ std::string live_json(const RunReport& r) {
 }
 
 std::string format_report_json(const RunReport& report) {
+  // The cases, pairs and grid of a study with cases or a grid; absent for a plain study,
+  // whose report stays as it was.
+  const std::string study =
+      report.study ? ", " + detail::study_json_members(*report.study) : std::string();
   return fmt::format(
       "{{\"file\": {}, \"live\": {}, \"study\": {}, \"tasks\": {}, \"metrics\": {}, "
       "\"metrics_over\": \"completed tasks\", \"failure_metrics\": {}, "
       "\"failure_metrics_over\": \"failed tasks (out_of_bounds, diverged, error)\", "
       "\"failed\": {}, \"quantile_method\": \"linear interpolation (type 7), NaN ignored\", "
-      "\"timing\": {}}}\n",
+      "\"timing\": {}{}}}\n",
       file_json(report), live_json(report), study_json(report.info), tasks_json(report),
-      metrics_json(report.metrics), metrics_json(report.failure_metrics),
-      json_number(report.failed), timing_json(report));
+      detail::metrics_json(report.metrics), detail::metrics_json(report.failure_metrics),
+      json_number(report.failed), timing_json(report), study);
 }
 
 }  // namespace simorch::analysis

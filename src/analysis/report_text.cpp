@@ -8,19 +8,31 @@
 #include <string>
 #include <string_view>
 
+#include "report_format.hpp"
 #include "simorch/analysis/run_report.hpp"
 
 namespace simorch::analysis {
+namespace detail {
+
+void write_quantile_table(TextOut out, const std::vector<MetricSummary>& metrics) {
+  fmt::format_to(out, "  {:<18} {:>11} {:>11} {:>11} {:>10} {:>8}\n", "metric", "p5", "p50", "p95",
+                 "n", "NaN");
+  for (const MetricSummary& m : metrics)
+    fmt::format_to(out, "  {:<18} {:>11} {:>11} {:>11} {:>10} {:>8}\n", m.name, num(m.quantiles.p5),
+                   num(m.quantiles.p50), num(m.quantiles.p95), m.quantiles.count,
+                   m.quantiles.nan_count);
+}
+
+}  // namespace detail
 namespace {
+
+using detail::is_status_shown;
+using detail::num;
+using detail::write_quantile_table;
 
 // Rows of /timing/threads printed one by one; beyond this a min/median/max line is
 // easier to read (--json has every row).
 constexpr std::size_t thread_rows_shown = 64;
-
-// Four significant digits, or "-" for a figure that could not be formed.
-std::string num(double value) {
-  return std::isnan(value) ? std::string("-") : fmt::format("{:.4g}", value);
-}
 
 std::string percent(std::uint64_t part, std::uint64_t whole) {
   return whole == 0 ? std::string("-")
@@ -75,8 +87,9 @@ void write_header(Out out, const RunReport& r) {
 void write_outcomes(Out out, const RunReport& r) {
   fmt::format_to(out, "\nTasks by status\n");
   for (std::size_t s = 0; s < r.status_counts.size(); ++s)
-    fmt::format_to(out, "  {:<14} {:>10}  {:>7}\n", to_string(static_cast<TaskStatus>(s)),
-                   r.status_counts[s], percent(r.status_counts[s], r.info.n_tasks));
+    if (is_status_shown(r, s))
+      fmt::format_to(out, "  {:<14} {:>10}  {:>7}\n", to_string(static_cast<TaskStatus>(s)),
+                     r.status_counts[s], percent(r.status_counts[s], r.info.n_tasks));
   const Interval& rate = r.success_rate;
   fmt::format_to(out,
                  "Success rate  {} of {} finished tasks = {} (95 % Wilson interval {} to {})\n",
@@ -87,15 +100,6 @@ void write_outcomes(Out out, const RunReport& r) {
     for (const TaskErrorRecord& e : r.errors)
       fmt::format_to(out, "  task {:<10} {:<14} {}\n", e.task_id, to_string(e.status), e.message);
   }
-}
-
-void write_quantile_table(Out out, const std::vector<MetricSummary>& metrics) {
-  fmt::format_to(out, "  {:<18} {:>11} {:>11} {:>11} {:>10} {:>8}\n", "metric", "p5", "p50", "p95",
-                 "n", "NaN");
-  for (const MetricSummary& m : metrics)
-    fmt::format_to(out, "  {:<18} {:>11} {:>11} {:>11} {:>10} {:>8}\n", m.name, num(m.quantiles.p5),
-                   num(m.quantiles.p50), num(m.quantiles.p95), m.quantiles.count,
-                   m.quantiles.nan_count);
 }
 
 void write_metrics(Out out, const RunReport& r) {
@@ -188,6 +192,7 @@ std::string format_report_text(const RunReport& report) {
   write_header(out, report);
   write_outcomes(out, report);
   write_metrics(out, report);
+  if (report.study) detail::write_study_text(out, *report.study);
   write_timing(out, report);
   write_amdahl(out, report);
   return text;

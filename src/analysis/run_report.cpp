@@ -8,6 +8,9 @@
 #include <limits>
 #include <string_view>
 
+#include "simorch/error.hpp"
+#include "simorch/study/study_plan.hpp"
+
 namespace simorch::analysis {
 namespace {
 
@@ -31,18 +34,83 @@ std::string partial_reason(const RunReport& r) {
 }
 
 // One body for a finished file and a live journal: both readers offer the same calls.
+// A journal has no /tasks columns: the layout follows from the study text it carries (task
+// ids are sample-major, StudyPlan::coordinates). nullopt when the text does not parse here
+// (e.g. a relative file it names is elsewhere): the live view then shows the totals only.
+std::optional<TaskLayout> layout_from_study(const BatchInfo& info,
+                                            const std::filesystem::path& file) {
+  if (info.study.find("cases:") == std::string::npos &&
+      info.study.find("grid:") == std::string::npos)
+    return std::nullopt;  // a plain study: nothing to break down, skip the parse
+  try {
+    const StudyPlan plan = StudyPlan::parse(info.study, file.parent_path());
+    TaskLayout layout;
+    layout.case_names.assign(plan.case_names().begin(), plan.case_names().end());
+    layout.axes.assign(plan.axes().begin(), plan.axes().end());
+    const auto n = static_cast<std::size_t>(plan.num_tasks());
+    layout.case_index.resize(n);
+    layout.sample.resize(n);
+    layout.grid_point.resize(n);
+    for (std::size_t id = 0; id < n; ++id) {
+      const TaskCoordinates c = plan.coordinates(id);
+      layout.case_index[id] = static_cast<std::int32_t>(c.case_index);
+      layout.sample[id] = c.sample;
+      layout.grid_point[id] = c.point;
+    }
+    return layout;
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+// The per-case, paired and per-point breakdown of a file with cases or a grid; nullopt
+// for a plain study (one case, no axes) and for a reader that cannot tell (a live view).
 template <class Reader>
-RunReport build_report(const Reader& reader) {
+std::optional<StudyBreakdown> read_breakdown(const Reader& reader,
+                                             const std::vector<TaskStatus>& status,
+                                             const std::vector<std::uint8_t>& success,
+                                             const ReportSettings& settings) {
+  std::optional<TaskLayout> found;
+  if constexpr (requires { reader.task_layout(); })
+    found = reader.task_layout();
+  else
+    found = layout_from_study(reader.info(), reader.path());
+  if (!found) return std::nullopt;
+  TaskLayout& layout = *found;
+  if (layout.case_names.size() <= 1 && layout.axes.empty()) return std::nullopt;
+  {
+    StudyTasks tasks;
+    tasks.case_names = std::move(layout.case_names);
+    tasks.axes = std::move(layout.axes);
+    tasks.case_index = std::move(layout.case_index);
+    tasks.sample = std::move(layout.sample);
+    tasks.grid_point = std::move(layout.grid_point);
+    tasks.status = status;
+    tasks.success = success;
+    for (const ColumnSpec& c : batch_columns()) {
+      if (!reader.has_column(c.name())) continue;
+      if (c.report == ReportRole::metric)
+        tasks.metrics.push_back({std::string(c.name()), reader.column(c.name())});
+      if (c.report == ReportRole::cost)
+        tasks.costs.push_back({std::string(c.name()), reader.column(c.name())});
+    }
+    return make_study_breakdown(tasks, settings.grid_metric);
+  }
+}
+
+template <class Reader>
+RunReport build_report(const Reader& reader, const ReportSettings& settings) {
   RunReport r;
   r.file = reader.path().string();
   r.info = reader.info();
 
   const std::vector<TaskStatus> status = reader.status();
   for (TaskStatus s : status) ++r.status_counts[static_cast<std::size_t>(s)];
-  r.finished = status.size() - r.status_counts[0];
+  // Pending and not_run (past a stop) tasks did not run: they are no trials.
+  for (TaskStatus s : status) r.finished += s == TaskStatus::completed || is_failure(s);
   const std::vector<std::uint8_t> success = reader.success();
   for (std::size_t i = 0; i < success.size(); ++i)
-    if (success[i] != 0 && status[i] != TaskStatus::pending) ++r.successes;
+    if (success[i] != 0 && status[i] == TaskStatus::completed) ++r.successes;
   r.success_rate = wilson_interval(r.successes, r.finished);
 
   for (TaskStatus s : status)
@@ -78,6 +146,8 @@ RunReport build_report(const Reader& reader) {
     for (std::int32_t n = 1; n <= 1024; n *= 2)
       r.amdahl.push_back({n, amdahl_speedup(r.figures.parallel_fraction, n)});
 
+  r.study = read_breakdown(reader, status, success, settings);
+
   r.is_partial = r.info.run_state != run_state::complete || r.status_counts[0] > 0;
   if (r.is_partial) r.partial_reason = partial_reason(r);
   return r;
@@ -85,12 +155,12 @@ RunReport build_report(const Reader& reader) {
 
 }  // namespace
 
-RunReport make_run_report(const BatchReader& reader) {
-  return build_report(reader);
+RunReport make_run_report(const BatchReader& reader, const ReportSettings& settings) {
+  return build_report(reader, settings);
 }
 
 RunReport make_live_report(const LiveReader& reader) {
-  RunReport r = build_report(reader);
+  RunReport r = build_report(reader, ReportSettings{});
   r.is_live = true;
   LiveStatus& live = r.live;
   live.writer = reader.writer();

@@ -146,6 +146,10 @@ class BatchReader::Impl {
     return with_bad_layout(path_, [&] { return file_.exists("/trajectories"); });
   }
 
+  TaskLayout task_layout() const {
+    return with_bad_layout(path_, [&] { return read_task_layout(); });
+  }
+
  private:
   std::vector<SegmentTiming> read_timing() const {
     if (!file_.exists("/timing/segments")) return {};
@@ -153,6 +157,39 @@ class BatchReader::Impl {
                                          table<io_detail::RankRow>("/timing/ranks"),
                                          table<io_detail::ThreadRow>("/timing/threads"),
                                          path_.string());
+  }
+
+  TaskLayout read_task_layout() const {
+    TaskLayout layout;
+    const auto n = static_cast<std::size_t>(info_.n_tasks);
+    if (!file_.exists("/cases")) {  // before format_version 3: one case, no grid
+      layout.case_names = {"base"};
+      layout.case_index.assign(n, 0);
+      layout.sample.resize(n);
+      for (std::size_t i = 0; i < n; ++i) layout.sample[i] = i;
+      layout.grid_point.assign(n, 0);
+      return layout;
+    }
+    for (const io_detail::CaseRow& row : table<io_detail::CaseRow>("/cases"))
+      layout.case_names.emplace_back(row.name, strnlen(row.name, sizeof row.name));
+    for (std::size_t a = 0; file_.exists(fmt::format("/grid/axis{}", a)); ++a) {
+      const h5::Dataset axis = file_.open_dataset(fmt::format("/grid/axis{}", a));
+      layout.axes.push_back({h5::read_string_attribute(axis, "path"), axis.read<double>()});
+    }
+    layout.case_index = task_column<std::int32_t>("/tasks/case");
+    layout.sample = task_column<std::uint64_t>("/tasks/sample");
+    layout.grid_point = task_column<std::uint64_t>("/tasks/grid_point");
+    return layout;
+  }
+
+  template <class T>
+  std::vector<T> task_column(const std::string& path) const {
+    std::vector<T> values = file_.open_dataset(path).read<T>();
+    if (values.size() != info_.n_tasks)
+      throw IoError(
+          path_.string(), "read " + path,
+          fmt::format("expected {} rows (n_tasks), found {}", info_.n_tasks, values.size()), true);
+    return values;
   }
 
   // Every row of a compound table; none when the file lacks it.
@@ -195,6 +232,9 @@ std::vector<TaskErrorRecord> BatchReader::errors() const {
 }
 std::vector<SegmentTiming> BatchReader::timing() const {
   return impl_->timing();
+}
+TaskLayout BatchReader::task_layout() const {
+  return impl_->task_layout();
 }
 bool BatchReader::has_trajectories() const {
   return impl_->has_trajectories();

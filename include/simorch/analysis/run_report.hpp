@@ -2,22 +2,18 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "simorch/analysis/run_figures.hpp"
 #include "simorch/analysis/statistics.hpp"
+#include "simorch/analysis/study_breakdown.hpp"
 #include "simorch/io/batch_reader.hpp"
 #include "simorch/io/live_reader.hpp"
 #include "simorch/io/run_timing.hpp"
 
 namespace simorch::analysis {
-
-/// Quantiles of one /results column over the completed tasks.
-struct MetricSummary {
-  std::string name;
-  QuantileSummary quantiles;
-};
 
 /// Amdahl's predicted speedup at one core count.
 struct SpeedupPoint {
@@ -39,7 +35,7 @@ struct RunReport {
   BatchInfo info;
   /// Tasks per status, indexed by TaskStatus (pending, completed, ...), from /results/status.
   std::array<std::uint64_t, task_status_count> status_counts = {};
-  std::uint64_t finished = 0;   ///< tasks with any status but pending
+  std::uint64_t finished = 0;   ///< tasks that ran: completed or failed (not pending, not_run)
   std::uint64_t successes = 0;  ///< completed and settled
   /// successes / finished with its 95 % Wilson interval (NaN estimate when none finished).
   Interval success_rate;
@@ -61,13 +57,22 @@ struct RunReport {
   std::string partial_reason;
   bool is_live = false;  ///< read from the journal of a run that is writing the file
   LiveStatus live;       ///< when is_live
+  /// Per case, per pair of cases and per grid point, for a study with `cases:` or `grid:`
+  /// (format_version 3); empty for a plain study, whose report is unchanged.
+  std::optional<StudyBreakdown> study;
+};
+
+/// Choices of `simorch report` beyond the file.
+struct ReportSettings {
+  /// The /results metric whose median each grid point shows (report role metric).
+  std::string grid_metric = default_grid_metric;
 };
 
 /// Failure messages kept in RunReport::errors.
 inline constexpr std::size_t report_error_limit = 5;
 
 /// Reads what the report needs from `reader` (columns one at a time).
-RunReport make_run_report(const BatchReader& reader);
+RunReport make_run_report(const BatchReader& reader, const ReportSettings& settings = {});
 
 /// The same report from the journal of a run that is writing the file, labelled live.
 RunReport make_live_report(const LiveReader& reader);

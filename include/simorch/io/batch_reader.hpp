@@ -10,6 +10,7 @@
 #include "simorch/io/batch_schema.hpp"
 #include "simorch/io/run_timing.hpp"
 #include "simorch/sim/task.hpp"
+#include "simorch/study/study_plan.hpp"
 
 namespace simorch {
 
@@ -44,6 +45,16 @@ struct TaskErrorRecord {
   std::uint64_t task_id = 0;
   TaskStatus status = TaskStatus::error;
   std::string message;
+};
+
+/// Where every task of a file sits among the study's cases and grid points
+/// (docs/hdf5-schema.md: /cases, /grid, /tasks/case, /tasks/sample, /tasks/grid_point).
+struct TaskLayout {
+  std::vector<std::string> case_names;    ///< /cases `name`, in file order
+  std::vector<GridAxis> axes;             ///< /grid/axis<a>; empty without a grid
+  std::vector<std::int32_t> case_index;   ///< per task: its row of /cases
+  std::vector<std::uint64_t> sample;      ///< per task: its sample index
+  std::vector<std::uint64_t> grid_point;  ///< per task: its grid point (row-major)
 };
 
 /// Reads a batch file (docs/hdf5-schema.md) as a user would, for `simorch report` and
@@ -83,6 +94,9 @@ class BatchReader {
   /// Every recorded run segment with its rank and thread rows, in segment order; empty
   /// when no segment ended with its timing written (e.g. the only run was killed -9).
   std::vector<SegmentTiming> timing() const;
+  /// The cases, grid axes and per-task coordinates; a file older than format_version 3
+  /// reads as one case "base" without a grid, sample = task id.
+  TaskLayout task_layout() const;
   /// True when the file holds /trajectories.
   bool has_trajectories() const;
 
