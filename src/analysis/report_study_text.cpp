@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "report_format.hpp"
+#include "simorch/sim/task.hpp"
 
 namespace simorch::analysis::detail {
 namespace {
@@ -33,7 +34,8 @@ void write_cases(TextOut out, const StudyBreakdown& s) {
                  "the cases are paired)\n",
                  s.cases.size());
   fmt::format_to(out, "  {:<20} {:>9} {:>9} {:>9} {:>9} {:>9}  {:<25}\n", "case", "tasks",
-                 "finished", "successes", "pending", "not_run", "success rate (95 % Wilson)");
+                 "finished", "successes", to_string(TaskStatus::pending),
+                 to_string(TaskStatus::not_run), "success rate (95 % Wilson)");
   for (const CaseSummary& c : s.cases)
     fmt::format_to(out, "  {:<20} {:>9} {:>9} {:>9} {:>9} {:>9}  {}\n", c.name, c.tasks, c.finished,
                    c.successes, c.pending, c.not_run, rate_cell(c.success_rate));

@@ -44,6 +44,17 @@ void gather(std::byte* out, const TaskSummary* rows, const std::size_t* order, s
   }
 }
 
+using Gather = void (*)(std::byte*, const TaskSummary*, const std::size_t*, std::size_t,
+                        std::size_t, std::size_t);
+/// The fixed-size gather for the element sizes of the schema's columns, else the generic one.
+Gather gather_for(std::size_t row_bytes) noexcept {
+  return row_bytes == 1    ? gather<1>
+         : row_bytes == 4  ? gather<4>
+         : row_bytes == 8  ? gather<8>
+         : row_bytes == 48 ? gather<48>
+                           : gather<0>;
+}
+
 }  // namespace
 
 std::vector<const ColumnSpec*> dense_summary_columns() {
@@ -99,24 +110,7 @@ void RowBlock::assign(const TaskSummary* rows, const std::size_t* order, std::si
   // Column by column: each pass writes one contiguous buffer.
   for (DenseColumn& c : dense_) {
     c.data.resize(count * c.row_bytes);
-    const auto args =
-        std::tuple(c.data.data(), rows, order, count, c.spec->summary_offset, c.row_bytes);
-    switch (c.row_bytes) {
-      case 1:
-        std::apply(gather<1>, args);
-        break;
-      case 4:
-        std::apply(gather<4>, args);
-        break;
-      case 8:
-        std::apply(gather<8>, args);
-        break;
-      case 48:
-        std::apply(gather<48>, args);
-        break;
-      default:
-        std::apply(gather<0>, args);
-    }
+    gather_for(c.row_bytes)(c.data.data(), rows, order, count, c.spec->summary_offset, c.row_bytes);
   }
   for (SparseColumn& c : sparse_) {
     c.rows.clear();
