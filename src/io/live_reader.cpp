@@ -16,7 +16,7 @@
 #include "simorch/integrate/integrator.hpp"
 #include "simorch/io/batch_schema.hpp"
 #include "simorch/io/run_timing.hpp"
-#include "simorch/study/study.hpp"
+#include "simorch/study/study_plan.hpp"
 
 namespace simorch {
 namespace {
@@ -73,11 +73,13 @@ std::string this_host() {
   return gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string();
 }
 
-// The run settings shown by `report`, from the study text the journal carries; left
-// empty when the text no longer parses here (e.g. an initial-state file moved).
+// The run settings shown by `report`, from the study text the journal carries (the base
+// study of a plan with cases or a grid, as the finished file records them); left empty
+// when the text no longer parses here (e.g. an initial-state file moved).
 void fill_study_settings(BatchInfo& info, const std::filesystem::path& batch_file) {
   try {
-    const Study study = parse_study(info.study, batch_file.parent_path());
+    const StudyPlan plan = StudyPlan::parse(info.study, batch_file.parent_path());
+    const Study& study = plan.base();
     info.seed = study.monte_carlo.seed;
     info.model = std::string(to_string(study.sim.model));
     info.controller = std::string(to_string(study.controller.kind));

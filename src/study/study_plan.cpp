@@ -114,7 +114,8 @@ void set_scalar(YAML::Node document, const std::vector<PathStep>& steps, const s
     const PathStep& step = steps[i];
     walked += (walked.empty() ? "" : ".") + step.key;
     if (node[step.key] && !node[step.key].IsMap() && !(step.index || i + 1 == steps.size())) {
-      throw ConfigError(key_path, path, "'" + walked + "' is not a section");
+      throw ConfigError(key_path, path,
+                        "a path through sections to one number; '" + walked + "' is not a section");
     }
     YAML::Node child = node[step.key];
     if (step.index) {
@@ -129,9 +130,10 @@ void set_scalar(YAML::Node document, const std::vector<PathStep>& steps, const s
         for (const double element : *list) child.push_back(element);
       }
       if (!child.IsSequence() || *step.index >= child.size()) {
-        throw ConfigError(
-            key_path, path,
-            fmt::format("'{}' has {} elements", walked, child.IsSequence() ? child.size() : 0));
+        throw ConfigError(key_path, path,
+                          fmt::format("an index below {} ('{}' has {} elements)",
+                                      child.IsSequence() ? child.size() : 0, walked,
+                                      child.IsSequence() ? child.size() : 0));
       }
       YAML::Node element = child[*step.index];
       child.reset(element);  // rebind: assignment would overwrite the list with its element

@@ -81,4 +81,23 @@ kill -KILL "$victim"
 wait "$victim" 2>/dev/null || true
 "$simorch" report killed.h5 >killed.txt
 grep -q "GONE" killed.txt || { cat killed.txt; fail "a killed writer is not reported as gone"; }
+# A study with cases read live: the run settings of its base study and a row per case.
+{ cat live.yaml; printf 'cases:\n  - name: lqr\n    monte_carlo: {controller: lqr}\n  - name: lqr_r1\n    controllers: {lqr: {r: 1.0}}\n'; } >cases.yaml
+sed -i 's|path: live.h5|path: cases.h5|' cases.yaml
+"$simorch" run cases.yaml --threads 1 -q &
+plan_writer=$!
+pids+=("$plan_writer")
+wait_for_journal cases.h5.journal
+"$simorch" report cases.h5 --json >cases.json || fail "report --json failed on a live file with cases"
+kill -KILL "$plan_writer"
+wait "$plan_writer" 2>/dev/null || true
+"$python" - cases.json <<'PY' || fail "the live view of a study with cases is incomplete"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["live"] is not None, d["live"]
+assert d["study"]["controller"] == "lqr" and d["study"]["model"], d["study"]
+names = [c["name"] for c in d["cases"]]
+assert names == ["lqr", "lqr_r1"], names
+assert sum(c["finished"] for c in d["cases"]) == d["tasks"]["finished"] > 0, d["cases"]
+PY
 echo "live_report_test: ok"
