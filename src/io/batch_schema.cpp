@@ -148,6 +148,9 @@ constexpr FieldSpec rank_fields[] = {
   SIMORCH_FIELD(RankRow, host, E::text, "", "host name"),
   SIMORCH_FIELD(RankRow, threads, E::int32, "", "pool threads"),
   SIMORCH_FIELD(RankRow, tasks, E::uint64, "", "tasks run"),
+  SIMORCH_FIELD(RankRow, simulated, E::uint64, "",
+                "of `tasks`, those simulated: not skipped past a `monte_carlo.stop` "
+                "(0 in files of earlier versions)"),
   SIMORCH_FIELD(RankRow, compute_s, E::float64, "s", "Σ task time of its threads"),
   SIMORCH_FIELD(RankRow, idle_s, E::float64, "s", "Σ time its threads waited for work"),
   SIMORCH_FIELD(RankRow, comm_s, E::float64, "s", "main thread time inside MPI calls"),

@@ -37,7 +37,7 @@ struct RankRow {
   std::int32_t segment, rank;
   char host[host_capacity];
   std::int32_t threads;
-  std::uint64_t tasks;
+  std::uint64_t tasks, simulated;
   double compute_s, idle_s, comm_s, wall_s;
 };
 

@@ -26,7 +26,7 @@ inline constexpr char journal_magic[8] = {'S', 'I', 'M', 'O', 'R', 'C', 'J', '2'
 /// The magic of journal format 1 (whole TaskSummary structs, CRC-32), recognised only to
 /// refuse it with a clear message.
 inline constexpr char journal_magic_v1[8] = {'S', 'I', 'M', 'O', 'R', 'C', 'H', 'J'};
-inline constexpr std::uint32_t journal_version = 2;
+inline constexpr std::uint32_t journal_version = 3;  // 3: /timing/ranks `simulated`
 
 /// What a journal record holds.
 enum class RecordType : std::uint32_t {

@@ -54,6 +54,14 @@ bool MpiWorkers::hand_out(GuidedScheduler& scheduler) {
   return has_sent;
 }
 
+// One small eager send per worker and stop (each group stops once): no wait for the
+// worker, which applies it before any chunk sent after it (MPI keeps their order).
+void MpiWorkers::announce_stop(std::uint64_t group, std::uint64_t stop) {
+  for (int w = 1; w < channel_.size(); ++w) {
+    channel_.send_to_worker(w, RootMessage{RootCommand::group_stopped, 0, group, stop});
+  }
+}
+
 void MpiWorkers::drain(int exit_code) {
   for (int w = 1; w < channel_.size(); ++w) {
     channel_.send_to_worker(w, RootMessage{RootCommand::drain, exit_code, 0, 0});

@@ -18,6 +18,7 @@ class MpiWorkers final : public simorch::detail::RemoteWorkers {
   int size() const override { return channel_.size(); }
   bool receive_all(const std::function<void(ResultBlock)>& accept, bool& has_stop_request) override;
   bool hand_out(GuidedScheduler& scheduler) override;
+  void announce_stop(std::uint64_t group, std::uint64_t stop) override;
   void drain(int exit_code) override;
   void stop(int exit_code) override;
   bool is_idle() const override;

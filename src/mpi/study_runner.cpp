@@ -57,6 +57,7 @@ RunReport run_study(const StudyPlan& plan, const RunOptions& options) {
   const TaskFunction& task = tasks.task;
   dispatch.batch_width = tasks.width;
   dispatch.batch_task = tasks.batch;
+  dispatch.stop_board = tasks.board.get();
   report.kernel = describe(tasks.kernel);
   simorch::detail::bound_chunks_for_stop(
       plan, static_cast<std::uint64_t>(world.size()) * static_cast<std::uint64_t>(report.threads),

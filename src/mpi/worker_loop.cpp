@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "dispatch_common.hpp"
+#include "run/stop_gate.hpp"
 #include "simorch/mpi/mpi_session.hpp"
 #include "simorch/run/backoff.hpp"
 #include "simorch/run/stop_signal.hpp"
@@ -14,7 +15,8 @@ namespace simorch::mpi::detail {
 WorkerLoop::WorkerLoop(MpiChannel& channel, const TaskFunction& task,
                        const DispatchOptions& options)
     : channel_(channel),
-      local_(channel.rank(), options.threads, task, options.samples_per_task, options) {}
+      local_(channel.rank(), options.threads, task, options.samples_per_task, options),
+      board_(options.stop_board) {}
 
 DispatchOutcome WorkerLoop::run() {
   const auto start = Clock::now();
@@ -34,7 +36,7 @@ DispatchOutcome WorkerLoop::run() {
     }
     for (auto& block : local_.take_completed()) {
       is_active = true;
-      tasks_ += block.size();
+      for (const TaskSummary& row : block.summaries()) account_.count(row);
       if (!block.is_empty()) channel_.post_results_to_root(std::move(block));
     }
     if (channel_.progress_sends() > 0) is_active = true;
@@ -62,10 +64,10 @@ DispatchOutcome WorkerLoop::run() {
   outcome.exit_code = *stop_code;
   outcome.outcome = *stop_code == 0 ? RunOutcome::complete : RunOutcome::interrupted;
   outcome.wall_s = seconds_since(start);
+  account_.wall_s = outcome.wall_s;
   const int rank = channel_.rank();
   gather_rank_timing(channel_,
-                     rank_timing(local_, rank, RankAccount{tasks_, outcome.wall_s},
-                                 channel_.comm_s(), processor_name()),
+                     rank_timing(local_, rank, account_, channel_.comm_s(), processor_name()),
                      thread_timing(local_, rank), outcome);
   return outcome;
 }
@@ -78,6 +80,9 @@ std::optional<int> WorkerLoop::receive_all(bool& is_active) {
         if (chunks_requested_ > 0) --chunks_requested_;
         // A chunk sent before rank 0 heard of a stop is dropped: its tasks stay pending.
         if (!is_draining_) local_.submit(TaskRange{message->begin, message->end});
+        break;
+      case RootCommand::group_stopped:
+        if (board_ != nullptr) board_->set(message->begin, message->end);
         break;
       case RootCommand::drain:
         start_drain();

@@ -26,8 +26,9 @@ class WorkerLoop {
 
   MpiChannel& channel_;
   LocalRunner local_;
+  simorch::detail::StopBoard* board_;  ///< null without monte_carlo.stop
+  RankAccount account_;
   int chunks_requested_ = 0;  // asked for, not yet received
-  std::uint64_t tasks_ = 0;
   bool is_draining_ = false;
   bool has_requested_stop_ = false;
   bool has_sent_drained_ = false;

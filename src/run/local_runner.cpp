@@ -181,6 +181,7 @@ RankTiming rank_timing(const LocalRunner& local, int rank, const RankAccount& ac
   row.host = std::move(host);
   row.threads = local.threads();
   row.tasks = account.tasks;
+  row.simulated = account.simulated;
   for (const auto& s : local.stats()) {
     row.compute_s += s.busy_s;
     row.idle_s += s.idle_s;

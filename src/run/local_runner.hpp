@@ -73,8 +73,14 @@ class LocalRunner {
 
 /// What a rank did, for its timing row.
 struct RankAccount {
-  std::uint64_t tasks = 0;
+  std::uint64_t tasks = 0;      ///< rows its pool returned
+  std::uint64_t simulated = 0;  ///< of those, not skipped past a stop (nor cancelled)
   double wall_s = 0;
+
+  void count(const TaskSummary& row) noexcept {
+    ++tasks;
+    if (row.status != TaskStatus::not_run && row.status != TaskStatus::pending) ++simulated;
+  }
 };
 
 /// This rank's /timing/ranks row from its pool's accounting; `comm_s` is the main thread's

@@ -23,6 +23,9 @@ enum class RootCommand : std::int32_t {
   chunk = 1,  ///< run tasks [begin, end)
   drain = 2,  ///< a stop was requested: start no new task, send what is finished
   stop = 3,   ///< leave the loop; exit_code is the program's exit code
+  /// monte_carlo.stop: group `begin` (case · points + point) stopped at sample `end`; the
+  /// worker's pool returns that group's later samples as not_run without simulating them.
+  group_stopped = 4,
 };
 
 /// Rank 0 → worker: one chunk or a control command.
@@ -62,6 +65,7 @@ struct RankReport {
   std::int32_t rank = 0;
   std::int32_t threads = 0;
   std::uint64_t tasks = 0;
+  std::uint64_t simulated = 0;
   double compute_s = 0;
   double idle_s = 0;
   double comm_s = 0;

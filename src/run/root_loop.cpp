@@ -104,8 +104,8 @@ DispatchOutcome RootLoop::run() {
   outcome.last_result_unix_s = last_result_unix_s_;
   outcome.wall_s = seconds_since(start);
   if (!outcome.is_abandoned) {
-    const RankAccount account{local_tasks_, outcome.wall_s};
-    workers_.gather_timing(rank_timing(local_, 0, account, 0, host_), thread_timing(local_, 0),
+    account_.wall_s = outcome.wall_s;
+    workers_.gather_timing(rank_timing(local_, 0, account_, 0, host_), thread_timing(local_, 0),
                            outcome);
   }
   return outcome;
@@ -123,7 +123,7 @@ bool RootLoop::is_asked_to_stop() {
 void RootLoop::accept(ResultBlock block) {
   if (block.is_empty()) return;
   for (const auto& summary : block.summaries()) {
-    if (summary.rank == 0) ++local_tasks_;
+    if (summary.rank == 0) account_.count(summary);
   }
   last_result_unix_s_ = unix_now();
   if (gate_ == nullptr) {
@@ -157,6 +157,10 @@ void RootLoop::write_skipped() {
 bool RootLoop::dispatch() {
   if (writer_.queued_bytes() > options_.max_queued_bytes) return false;  // backpressure
   bool has_sent = false;
+  if (gate_ != nullptr) {
+    // Before any chunk: each worker learns a stop ahead of the chunks it may skip in.
+    for (const auto& [group, stop] : gate_->take_new_stops()) workers_.announce_stop(group, stop);
+  }
   while (local_.num_in_flight() < chunks_per_rank && !scheduler_.is_exhausted()) {
     const TaskRange chunk = scheduler_.next();
     if (chunk.empty()) break;  // the rest was skipped (past a stop)

@@ -26,6 +26,8 @@ class RemoteWorkers {
                            bool& has_stop_request) = 0;
   /// Hands chunks of `scheduler` to every worker that asked; returns whether any went.
   virtual bool hand_out(GuidedScheduler& scheduler) = 0;
+  /// monte_carlo.stop: `group` stopped at sample `stop`; workers skip its later samples.
+  virtual void announce_stop(std::uint64_t group, std::uint64_t stop) = 0;
   /// A stop began: every worker starts no new task and sends what it has finished.
   virtual void drain(int exit_code) = 0;
   /// The run is over: every worker leaves its loop with `exit_code`.
@@ -46,6 +48,7 @@ class NoRemoteWorkers final : public RemoteWorkers {
   int size() const override { return 1; }
   bool receive_all(const std::function<void(ResultBlock)>&, bool&) override { return false; }
   bool hand_out(GuidedScheduler&) override { return false; }
+  void announce_stop(std::uint64_t, std::uint64_t) override {}
   void drain(int) override {}
   void stop(int) override {}
   bool is_idle() const override { return true; }
@@ -92,7 +95,7 @@ class RootLoop {
   static constexpr std::uint64_t skipped_block_rows = 4096;
   std::uint64_t total_;
   std::uint64_t done_ = 0;
-  std::uint64_t local_tasks_ = 0;
+  RankAccount account_;  ///< rank 0's own pool
   std::array<std::uint64_t, task_status_count> by_status_{};
   double last_result_unix_s_ = 0;
   bool is_stopping_ = false;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 #include "simorch/io/batch_schema.hpp"
 
@@ -63,12 +64,21 @@ void StopGate::finish(ResultBlock& block) const {
   }
 }
 
+void StopGate::publish(std::uint64_t group, std::uint64_t stop) {
+  if (board_) board_->set(group, stop);
+  new_stops_.emplace_back(group, stop);
+}
+
 void StopGate::set_board(std::shared_ptr<StopBoard> board) {
   board_ = std::move(board);
-  if (!board_ || !is_active()) return;
+  if (!is_active()) return;
   for (std::uint64_t g = 0; g < plan_.num_groups(); ++g) {
-    if (const auto stop = tracker_.stop_point(g)) board_->set(g, *stop);
+    if (const auto stop = tracker_.stop_point(g)) publish(g, *stop);
   }
+}
+
+std::vector<std::pair<std::uint64_t, std::uint64_t>> StopGate::take_new_stops() {
+  return std::exchange(new_stops_, {});
 }
 
 std::vector<ResultBlock> StopGate::admit(ResultBlock block) {
@@ -83,9 +93,7 @@ std::vector<ResultBlock> StopGate::admit(ResultBlock block) {
     const std::uint64_t group = group_of(at);
     const bool was_open = !tracker_.stop_point(group).has_value();
     tracker_.record(group, at.sample, s.success != 0);
-    if (board_ && was_open && tracker_.stop_point(group)) {
-      board_->set(group, *tracker_.stop_point(group));
-    }
+    if (was_open && tracker_.stop_point(group)) publish(group, *tracker_.stop_point(group));
   }
   held_.push_back(std::move(block));
   // Release every block whose rows are all decided; the rest wait for earlier samples.

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "run/result_block.hpp"
@@ -14,9 +15,10 @@
 
 namespace simorch::detail {
 
-/// The stops decided so far, shared by rank 0's gate (which sets them) with rank 0's pool
-/// threads (which read them): a task past its group's stop is not simulated but returned
-/// as not_run at once, the row the gate would make of it anyway. Thread-safe.
+/// The stops decided so far, set by rank 0's gate (on the other ranks from its
+/// group_stopped messages) and read by the rank's pool threads: a task past its group's
+/// stop is not simulated but returned as not_run at once, the row the gate would make of
+/// it anyway. Thread-safe.
 class StopBoard {
  public:
   explicit StopBoard(std::uint64_t num_groups);
@@ -51,6 +53,9 @@ class StopGate {
   std::vector<ResultBlock> admit(ResultBlock block);
   /// Publishes every stop decided so far, and later ones as they are decided, on `board`.
   void set_board(std::shared_ptr<StopBoard> board);
+  /// The stops (group, first sample past it) published since the last call, for the
+  /// other ranks' boards.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> take_new_stops();
   /// Blocks held back, waiting for earlier samples of their groups.
   std::size_t num_held() const noexcept { return held_.size(); }
 
@@ -58,11 +63,13 @@ class StopGate {
   std::uint64_t group_of(const TaskCoordinates& at) const noexcept;
   bool is_decided(std::uint64_t id) const noexcept;
   void finish(ResultBlock& block) const;
+  void publish(std::uint64_t group, std::uint64_t stop);
 
   const StudyPlan& plan_;
   StopTracker tracker_;
   std::deque<ResultBlock> held_;
   std::shared_ptr<StopBoard> board_;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> new_stops_;
 };
 
 /// A block of not_run rows (fill values, NaN trajectories) for the tasks of `range`.

@@ -37,7 +37,7 @@ std::filesystem::path write_run(const ScopedTempDir& dir, const std::string& nam
   s.rank_timing.clear();
   s.thread_timing.clear();
   for (int r = 0; r < ranks; ++r) {
-    s.rank_timing.push_back({r, "host", threads, 1, threads * (wall_s - 0.2), 0, 0, wall_s});
+    s.rank_timing.push_back({r, "host", threads, 1, threads * (wall_s - 0.2), 0, 0, wall_s, 1});
     for (int t = 0; t < threads; ++t) s.thread_timing.push_back({r, t, 1, wall_s - 0.2});
   }
   const auto path = dir / name;

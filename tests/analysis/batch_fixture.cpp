@@ -52,8 +52,8 @@ BatchFixture ten_task_fixture() {
   s.ranks = 2;
   s.threads_per_rank = 2;
   s.tasks_done = 10;
-  s.rank_timing = {{0, "node-a", 2, 6, 17.0, 1.0, 0.1, 10.0},
-                   {1, "node-b", 2, 4, 15.0, 3.0, 0.2, 9.9}};
+  s.rank_timing = {{0, "node-a", 2, 6, 17.0, 1.0, 0.1, 10.0, 6},
+                   {1, "node-b", 2, 4, 15.0, 3.0, 0.2, 9.9, 4}};
   s.thread_timing = {{0, 0, 3, 9.0}, {0, 1, 3, 8.0}, {1, 0, 2, 8.0}, {1, 1, 2, 7.0}};
   f.segments = {s};
   return f;

@@ -50,7 +50,8 @@ SegmentTiming segment(std::int32_t number, std::int32_t threads, double wall_s,
   t.tasks_done = tasks_done;
   t.outcome = outcome;
   const double busy = wall_s - 0.15;
-  t.rank_timing = {{0, "localhost", threads, tasks_done, threads * busy, 0.0, 0.0, busy}};
+  t.rank_timing = {
+      {0, "localhost", threads, tasks_done, threads * busy, 0.0, 0.0, busy, tasks_done}};
   for (int k = 0; k < threads; ++k) t.thread_timing.push_back({0, k, tasks_done / 2, busy});
   return t;
 }

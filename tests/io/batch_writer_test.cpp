@@ -190,6 +190,7 @@ TEST_F(BatchWriterFile, batch_reader_reads_what_the_writer_wrote) {
   EXPECT_EQ(timing[0].rank_timing.size(), 2u);
   EXPECT_EQ(timing[0].thread_timing.size(), 4u);
   EXPECT_EQ(timing[0].rank_timing[1].host, "node1");
+  EXPECT_EQ(timing[0].rank_timing[1].simulated, 9u);
   EXPECT_TRUE(reader.has_trajectories());
 }
 

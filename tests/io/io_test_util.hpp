@@ -143,8 +143,8 @@ inline SegmentTiming fake_timing(std::int32_t ranks, RunOutcome outcome, std::ui
   t.tasks_done = done;
   t.outcome = outcome;
   for (std::int32_t r = 0; r < ranks; ++r) {
-    t.rank_timing.push_back(
-        {r, "node" + std::to_string(r), 2, 10u + static_cast<unsigned>(r), 11.0, 0.5, 0.25, 12.0});
+    t.rank_timing.push_back({r, "node" + std::to_string(r), 2, 10u + static_cast<unsigned>(r), 11.0,
+                             0.5, 0.25, 12.0, 8u + static_cast<unsigned>(r)});
     for (std::int32_t th = 0; th < 2; ++th) {
       t.thread_timing.push_back({r, th, 5, 5.5 + th});
     }

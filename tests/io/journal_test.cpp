@@ -81,6 +81,7 @@ TEST(Journal, records_round_trip_in_order) {
   const auto t = decode_timing(rec.payload);
   EXPECT_EQ(t.rank_timing.size(), 2u);
   EXPECT_EQ(t.rank_timing[1].host, "node1");
+  EXPECT_EQ(t.rank_timing[1].simulated, 9u);
   EXPECT_EQ(t.thread_timing[3].busy_s, 6.5);
   EXPECT_EQ(t.outcome, RunOutcome::interrupted);
   EXPECT_FALSE(r.next(rec));

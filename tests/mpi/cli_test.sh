@@ -150,8 +150,19 @@ plan)
   run 1 -- stop.yaml -o stop-1.h5 --threads 1 --chunk-min 1 --chunk-max 1 -q
   run 3 --bind-to none -- stop.yaml -o stop-3x2.h5 --threads 2 --chunk-min 1 --chunk-max 1 -q
   run 2 -- stop.yaml -o stop-2.h5 --threads 1 -q
+  run 3 -- stop.yaml -o stop-3.h5 --threads 1 -q
   "$simorch" run stop.yaml -o stop-local.h5 --threads 2 -q
-  compare --require-status not_run stop-1.h5 stop-3x2.h5 stop-2.h5 stop-local.h5
+  compare --require-status not_run stop-1.h5 stop-3x2.h5 stop-2.h5 stop-3.h5 stop-local.h5
+  # Worker ranks skip too: rank 0 tells them every stop, so ids of stopped groups in the
+  # chunks handed out after a look (default chunks interleave the 12 groups; most stop at
+  # 64 while the rest go on) come back not_run without being simulated.
+  "$python" - stop-3.h5 <<'PY' || fail "worker ranks simulated every task they handled"
+import sys, h5py
+r = h5py.File(sys.argv[1], "r")["timing/ranks"][()]
+workers = r[r["rank"] > 0]
+print("ranks", r["rank"].tolist(), "tasks", r["tasks"].tolist(), "simulated", r["simulated"].tolist())
+sys.exit(0 if workers["simulated"].sum() < workers["tasks"].sum() else 1)
+PY
   # Refusals: one line naming the key, exit 2, an existing output untouched.
   cp stop-1.h5 keep.h5
   before=$(md5sum <keep.h5)

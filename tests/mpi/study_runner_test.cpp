@@ -253,6 +253,7 @@ TEST(StudyRun, records_the_segment_timing_of_every_rank_and_thread) {
     EXPECT_FALSE(r.host.empty());
     EXPECT_GT(r.wall_s, 0);
     tasks += r.tasks;
+    EXPECT_EQ(r.simulated, r.tasks);  // no stop: nothing skipped
   }
   EXPECT_EQ(tasks, study.num_tasks());
   const BatchKernel kernel(study.sim, study.controller, study.nominal);

@@ -151,6 +151,7 @@ TEST_F(InProcess, records_one_rank_with_its_host_and_threads) {
   ASSERT_EQ(t.rank_timing.size(), 1u);
   EXPECT_EQ(t.rank_timing[0].host, host_name());
   EXPECT_EQ(t.rank_timing[0].tasks, study_.num_tasks());
+  EXPECT_EQ(t.rank_timing[0].simulated, study_.num_tasks());  // no stop: nothing skipped
   EXPECT_EQ(t.rank_timing[0].comm_s, 0);
   ASSERT_EQ(t.thread_timing.size(), 2u);
   EXPECT_EQ(t.thread_timing[0].tasks + t.thread_timing[1].tasks, study_.num_tasks());

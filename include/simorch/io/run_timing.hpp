@@ -29,11 +29,12 @@ struct RankTiming {
   std::int32_t rank = 0;
   std::string host;
   std::int32_t threads = 0;
-  std::uint64_t tasks = 0;
-  double compute_s = 0;  ///< Σ task time of this rank's threads
-  double idle_s = 0;     ///< Σ time this rank's threads waited for work
-  double comm_s = 0;     ///< main thread time inside MPI calls
-  double wall_s = 0;     ///< this rank's time from start of dispatch to end
+  std::uint64_t tasks = 0;      ///< tasks its pool handled
+  double compute_s = 0;         ///< Σ task time of this rank's threads
+  double idle_s = 0;            ///< Σ time this rank's threads waited for work
+  double comm_s = 0;            ///< main thread time inside MPI calls
+  double wall_s = 0;            ///< this rank's time from start of dispatch to end
+  std::uint64_t simulated = 0;  ///< of `tasks`, those simulated (not skipped past a stop)
 };
 
 /// One pool thread's time in one run segment (a row of /timing/threads).
@@ -74,7 +75,8 @@ auto segment_fields(Record& r) {
 }
 template <class Record>
 auto rank_fields(Record& r) {
-  return std::tie(r.rank, r.threads, r.tasks, r.compute_s, r.idle_s, r.comm_s, r.wall_s);
+  return std::tie(r.rank, r.threads, r.tasks, r.simulated, r.compute_s, r.idle_s, r.comm_s,
+                  r.wall_s);
 }
 template <class Record>
 auto thread_fields(Record& r) {

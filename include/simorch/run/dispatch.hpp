@@ -17,8 +17,9 @@
 namespace simorch {
 
 namespace detail {
+class StopBoard;
 class StopGate;
-}
+}  // namespace detail
 
 /// @file
 /// What a run is made of, with or without MPI: the task, where results go, the settings
@@ -91,6 +92,9 @@ struct DispatchOptions {
   /// Rank 0 only; may be null: monte_carlo.stop's gate, which skips tasks past a stop and
   /// turns their results into not_run rows (src/run/stop_gate.hpp). Must outlive the run.
   detail::StopGate* stop_gate = nullptr;
+  /// Worker ranks; may be null: the board this rank's task functions read, set from rank
+  /// 0's group_stopped messages (src/run/stop_gate.hpp). Must outlive the run.
+  detail::StopBoard* stop_board = nullptr;
 };
 
 /// How a run ended. Fields marked "rank 0" are only meaningful there.
