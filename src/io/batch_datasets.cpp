@@ -57,23 +57,9 @@ h5::DatasetOptions table_options() {
 
 // The fill value of a column in its own element type.
 h5::DatasetOptions& with_fill(h5::DatasetOptions& o, const ColumnSpec& c) {
-  switch (c.type) {
-    case ElementType::int8:
-      return o.fill(static_cast<std::int8_t>(c.fill));
-    case ElementType::uint8:
-      return o.fill(static_cast<std::uint8_t>(c.fill));
-    case ElementType::int32:
-      return o.fill(static_cast<std::int32_t>(c.fill));
-    case ElementType::int64:
-      return o.fill(static_cast<std::int64_t>(c.fill));
-    case ElementType::uint64:
-      return o.fill(static_cast<std::uint64_t>(c.fill));
-    case ElementType::float64:
-      return o.fill(c.fill);
-    case ElementType::text:
-      return o;  // HDF5's default: all NUL
-  }
-  return o;
+  return visit_fill(
+      c, [&](auto value) -> h5::DatasetOptions& { return o.fill(value); },
+      [&]() -> h5::DatasetOptions& { return o; });  // text: HDF5's default, all NUL
 }
 
 std::vector<std::string> names_of(ColumnNames names) {

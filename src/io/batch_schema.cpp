@@ -33,6 +33,25 @@ using N = ColumnNames;
 // members by offset so that one generic loop writes and reads every summary column).
 #define SIMORCH_SUMMARY(member) offsetof(TaskSummary, member)
 
+// A per-task float64 metric of the summary, one value per task, reported as quantiles.
+constexpr ColumnSpec metric(std::string_view path, std::string_view unit, std::string_view meaning,
+                            std::size_t summary_offset) {
+  return {path,
+          ElementType::float64,
+          1,
+          "[M]",
+          unit,
+          meaning,
+          ColumnSource::summary,
+          summary_offset,
+          nan,
+          1,
+          false,
+          false,
+          ReportRole::metric,
+          ColumnNames::none};
+}
+
 // Every per-task dataset, in the order the docs list them. Adding a column is adding a
 // row here (docs/hdf5-schema.md is generated from this table).
 // clang-format off
@@ -64,20 +83,13 @@ constexpr ColumnSpec columns[] = {
    S::summary, SIMORCH_SUMMARY(status), 0, 1, false, false, R::none, N::status},
   {"/results/success", E::uint8, 1, "[M]", "", "1 when completed and settled",
    S::summary, SIMORCH_SUMMARY(success), 0, 1, false, false, R::none, N::none},
-  {"/results/ise", E::float64, 1, "[M]", "SI²·s", "∫‖x‖² dt over the six state components",
-   S::summary, SIMORCH_SUMMARY(ise), nan, 1, false, false, R::metric, N::none},
-  {"/results/itae", E::float64, 1, "[M]", "rad·s²", "∫ t·(|θ1| + |θ2|) dt",
-   S::summary, SIMORCH_SUMMARY(itae), nan, 1, false, false, R::metric, N::none},
-  {"/results/max_abs_theta1", E::float64, 1, "[M]", "rad", "max |θ1|",
-   S::summary, SIMORCH_SUMMARY(max_abs_theta1), nan, 1, false, false, R::metric, N::none},
-  {"/results/max_abs_theta2", E::float64, 1, "[M]", "rad", "max |θ2|",
-   S::summary, SIMORCH_SUMMARY(max_abs_theta2), nan, 1, false, false, R::metric, N::none},
-  {"/results/max_abs_x", E::float64, 1, "[M]", "m", "max |x|",
-   S::summary, SIMORCH_SUMMARY(max_abs_x), nan, 1, false, false, R::metric, N::none},
-  {"/results/max_abs_u", E::float64, 1, "[M]", "N", "max |u| over the applied forces",
-   S::summary, SIMORCH_SUMMARY(max_abs_u), nan, 1, false, false, R::metric, N::none},
-  {"/results/control_energy", E::float64, 1, "[M]", "N²·s", "∫ u² dt",
-   S::summary, SIMORCH_SUMMARY(control_energy), nan, 1, false, false, R::metric, N::none},
+  metric("/results/ise", "SI²·s", "∫‖x‖² dt over the six state components", SIMORCH_SUMMARY(ise)),
+  metric("/results/itae", "rad·s²", "∫ t·(|θ1| + |θ2|) dt", SIMORCH_SUMMARY(itae)),
+  metric("/results/max_abs_theta1", "rad", "max |θ1|", SIMORCH_SUMMARY(max_abs_theta1)),
+  metric("/results/max_abs_theta2", "rad", "max |θ2|", SIMORCH_SUMMARY(max_abs_theta2)),
+  metric("/results/max_abs_x", "m", "max |x|", SIMORCH_SUMMARY(max_abs_x)),
+  metric("/results/max_abs_u", "N", "max |u| over the applied forces", SIMORCH_SUMMARY(max_abs_u)),
+  metric("/results/control_energy", "N²·s", "∫ u² dt", SIMORCH_SUMMARY(control_energy)),
   {"/results/settling_time", E::float64, 1, "[M]", "s",
    "time after which |θ1|, |θ2| stay inside the tolerance; NaN when the angles never settle",
    S::summary, SIMORCH_SUMMARY(settling_time), nan, 1, false, false, R::metric, N::none},
@@ -115,19 +127,17 @@ constexpr ColumnSpec columns[] = {
 #define SIMORCH_FIELD(row, member, type, unit, meaning) \
   FieldSpec{#member, type, offsetof(row, member), sizeof(row::member), unit, meaning}
 
-constexpr FieldSpec error_fields[] = {
+// The fields of every table, table after table in the order of `tables` below; a table's
+// fields begin at the one at offset 0 of its row struct.
+constexpr FieldSpec table_fields[] = {
+  // /cases
+  SIMORCH_FIELD(CaseRow, name, E::text, "", "the case's `name` (\"base\" without `cases:`)"),
+  SIMORCH_FIELD(CaseRow, hash, E::text, "", "16 hex digits of the case's canonical text (as `study_hash`)"),
+  // /results/errors
   SIMORCH_FIELD(ErrorRow, task_id, E::uint64, "", "the failed task"),
   SIMORCH_FIELD(ErrorRow, status, E::int8, "", "its status (as /results/status)"),
   SIMORCH_FIELD(ErrorRow, message, E::text, "", "its reason"),
-};
-
-constexpr FieldSpec case_fields[] = {
-  SIMORCH_FIELD(CaseRow, name, E::text, "", "the case's `name` (\"base\" without `cases:`)"),
-  SIMORCH_FIELD(CaseRow, hash, E::text, "",
-                "16 hex digits of the case's canonical text (as `study_hash`)"),
-};
-
-constexpr FieldSpec segment_fields[] = {
+  // /timing/segments
   SIMORCH_FIELD(SegmentRow, segment, E::int32, "", "0 for the first run, +1 per writer"),
   SIMORCH_FIELD(SegmentRow, start_unix_s, E::float64, "s", "start (Unix time)"),
   SIMORCH_FIELD(SegmentRow, end_unix_s, E::float64, "s", "end (Unix time)"),
@@ -138,26 +148,19 @@ constexpr FieldSpec segment_fields[] = {
   SIMORCH_FIELD(SegmentRow, threads_per_rank, E::int32, "", "pool threads per rank"),
   SIMORCH_FIELD(SegmentRow, tasks_done, E::uint64, "", "tasks finished in this segment"),
   SIMORCH_FIELD(SegmentRow, outcome, E::int32, "", "0 complete, 1 interrupted"),
-  SIMORCH_FIELD(SegmentRow, kernel, E::text, "",
-                "batch kernel of rank 0: ISA × width; math library; numerics family"),
-};
-
-constexpr FieldSpec rank_fields[] = {
+  SIMORCH_FIELD(SegmentRow, kernel, E::text, "", "batch kernel of rank 0: ISA × width; math library; numerics family"),
+  // /timing/ranks
   SIMORCH_FIELD(RankRow, segment, E::int32, "", "segment index"),
   SIMORCH_FIELD(RankRow, rank, E::int32, "", "MPI rank"),
   SIMORCH_FIELD(RankRow, host, E::text, "", "host name"),
   SIMORCH_FIELD(RankRow, threads, E::int32, "", "pool threads"),
   SIMORCH_FIELD(RankRow, tasks, E::uint64, "", "tasks run"),
-  SIMORCH_FIELD(RankRow, simulated, E::uint64, "",
-                "of `tasks`, those simulated: not skipped past a `monte_carlo.stop` "
-                "(0 in files of earlier versions)"),
+  SIMORCH_FIELD(RankRow, simulated, E::uint64, "", "of `tasks`, those simulated: not skipped past a `monte_carlo.stop` (0 in files of earlier versions)"),
   SIMORCH_FIELD(RankRow, compute_s, E::float64, "s", "Σ task time of its threads"),
   SIMORCH_FIELD(RankRow, idle_s, E::float64, "s", "Σ time its threads waited for work"),
   SIMORCH_FIELD(RankRow, comm_s, E::float64, "s", "main thread time inside MPI calls"),
   SIMORCH_FIELD(RankRow, wall_s, E::float64, "s", "its time from start of dispatch to end"),
-};
-
-constexpr FieldSpec thread_fields[] = {
+  // /timing/threads
   SIMORCH_FIELD(ThreadRow, segment, E::int32, "", "segment index"),
   SIMORCH_FIELD(ThreadRow, rank, E::int32, "", "MPI rank"),
   SIMORCH_FIELD(ThreadRow, thread, E::int32, "", "pool thread"),
@@ -165,15 +168,34 @@ constexpr FieldSpec thread_fields[] = {
   SIMORCH_FIELD(ThreadRow, busy_s, E::float64, "s", "wall time spent in tasks"),
 };
 
+// The fields of the n-th table in `table_fields`.
+constexpr std::span<const FieldSpec> fields_of_table(std::size_t n) {
+  const std::span<const FieldSpec> all(table_fields);
+  std::size_t first = 0;
+  for (std::size_t seen = 0; seen < n; ++seen) {
+    do {
+      ++first;
+    } while (all[first].offset != 0);
+  }
+  std::size_t last = first + 1;
+  while (last < all.size() && all[last].offset != 0) {
+    ++last;
+  }
+  return all.subspan(first, last - first);
+}
+
 constexpr TableSpec tables[] = {
   {"/cases", sizeof(CaseRow), "one per case, in file order (row = `/tasks/case`); its "
    "attribute `canonical` (strings, one per row) holds each case's canonical text at grid "
-   "point 0", case_fields},
-  {"/results/errors", sizeof(ErrorRow), "one per failed task, sorted by `task_id`", error_fields},
-  {"/timing/segments", sizeof(SegmentRow), "one per run segment that closed", segment_fields},
-  {"/timing/ranks", sizeof(RankRow), "one per rank and segment", rank_fields},
-  {"/timing/threads", sizeof(ThreadRow), "one per pool thread and segment", thread_fields},
+   "point 0", fields_of_table(0)},
+  {"/results/errors", sizeof(ErrorRow), "one per failed task, sorted by `task_id`", fields_of_table(1)},
+  {"/timing/segments", sizeof(SegmentRow), "one per run segment that closed", fields_of_table(2)},
+  {"/timing/ranks", sizeof(RankRow), "one per rank and segment", fields_of_table(3)},
+  {"/timing/threads", sizeof(ThreadRow), "one per pool thread and segment", fields_of_table(4)},
 };
+static_assert(fields_of_table(0).front().name == "name" && fields_of_table(1).size() == 3 &&
+                  fields_of_table(4).size() == 5 && fields_of_table(4).back().name == "busy_s",
+              "table_fields and tables list the tables in the same order");
 
 constexpr AttributeSpec root_attributes[] = {
   {"format", "string", "always `simorch-batch`"},
@@ -265,29 +287,7 @@ TaskSummary filled_summary(std::uint64_t task_id, TaskStatus status) noexcept {
       for (std::size_t i = 0; i < c.width; ++i)
         std::memcpy(at + i * sizeof value, &value, sizeof value);
     };
-    switch (c.type) {
-      case ElementType::int8:
-        fill(static_cast<std::int8_t>(c.fill));
-        break;
-      case ElementType::uint8:
-        fill(static_cast<std::uint8_t>(c.fill));
-        break;
-      case ElementType::int32:
-        fill(static_cast<std::int32_t>(c.fill));
-        break;
-      case ElementType::int64:
-        fill(static_cast<std::int64_t>(c.fill));
-        break;
-      case ElementType::uint64:
-        fill(static_cast<std::uint64_t>(c.fill));
-        break;
-      case ElementType::float64:
-        fill(c.fill);
-        break;
-      case ElementType::text:
-        std::memset(at, 0, c.width);
-        break;
-    }
+    visit_fill(c, fill, [&] { std::memset(at, 0, c.width); });
   }
   s.task_id = task_id;
   s.status = status;

@@ -81,6 +81,29 @@ struct ColumnSpec {
   std::string_view name() const noexcept { return path.substr(path.rfind('/') + 1); }
 };
 
+/// Calls `fn` with the fill value of a numeric column in the column's element type
+/// (std::int8_t, …, double) and returns what it returns; `on_text()` for a text column.
+template <class Fn, class TextFn>
+decltype(auto) visit_fill(const ColumnSpec& c, Fn&& fn, TextFn&& on_text) {
+  switch (c.type) {
+    case ElementType::int8:
+      return fn(static_cast<std::int8_t>(c.fill));
+    case ElementType::uint8:
+      return fn(static_cast<std::uint8_t>(c.fill));
+    case ElementType::int32:
+      return fn(static_cast<std::int32_t>(c.fill));
+    case ElementType::int64:
+      return fn(static_cast<std::int64_t>(c.fill));
+    case ElementType::uint64:
+      return fn(static_cast<std::uint64_t>(c.fill));
+    case ElementType::float64:
+      return fn(c.fill);
+    case ElementType::text:
+      break;
+  }
+  return on_text();
+}
+
 /// Every per-task dataset, in schema order.
 std::span<const ColumnSpec> batch_columns() noexcept;
 /// The per-task dataset at `path` ("/results/ise") or named `name` under /results ("ise");
