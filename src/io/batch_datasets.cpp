@@ -316,54 +316,25 @@ void BatchDatasets::write_text(SummaryColumn& c, const RowBlock::SparseColumn& t
   }
 }
 
-void BatchDatasets::compute_task_inputs(const RowBlock& block) {
-  // Inputs are regenerated from (plan, id) rather than sent with the results.
-  const std::size_t n = block.size();
-  d_.resize(n * 6);
-  p_.resize(has_params_ ? n * DipParams::count : 0);
-  g_.resize(n * num_axes_);
-  samples_.resize(n);
-  cases_.resize(n);
-  points_.resize(n);
-  for (const RowBlock::Run& run : block.runs()) {
-    for (std::uint64_t r = 0; r < run.count; ++r) {
-      const std::uint64_t id = run.first + r;
-      const auto i = static_cast<std::size_t>(run.offset + r);
-      const TaskCoordinates at = plan_->coordinates(id);
-      samples_[i] = at.sample;
-      cases_[i] = static_cast<std::int32_t>(at.case_index);
-      points_[i] = at.point;
-      if (num_axes_ > 0) plan_->point_values(at.point, {&g_[i * num_axes_], num_axes_});
-      const TaskSpec task = plan_->make_task(id);
-      for (int c = 0; c < 6; ++c) {
-        d_[i * 6 + static_cast<std::size_t>(c)] = task.initial_state[c];
-      }
-      if (has_params_) {
-        for (std::size_t c = 0; c < DipParams::count; ++c) {
-          p_[i * DipParams::count + c] = task.params.at(c);
-        }
-      }
-    }
-  }
-}
-
-void BatchDatasets::write_task_inputs(const RowBlock::Run& run) {
+void BatchDatasets::write_task_inputs(const TaskInputs& in, const RowBlock::Run& run) {
   const auto offset = static_cast<std::size_t>(run.offset);
-  initial_state_.write_rows_raw(run.first, run.count, &d_[offset * 6], t_double_);
+  initial_state_.write_rows_raw(run.first, run.count, &in.initial_state[offset * 6], t_double_);
   if (has_params_) {
-    params_.write_rows_raw(run.first, run.count, &p_[offset * DipParams::count], t_double_);
+    params_.write_rows_raw(run.first, run.count, &in.params[offset * DipParams::count], t_double_);
   }
-  sample_.write_rows_raw(run.first, run.count, &samples_[offset], h5::native_type<std::uint64_t>());
-  case_.write_rows_raw(run.first, run.count, &cases_[offset], h5::native_type<std::int32_t>());
-  grid_point_.write_rows_raw(run.first, run.count, &points_[offset],
+  sample_.write_rows_raw(run.first, run.count, &in.samples[offset],
+                         h5::native_type<std::uint64_t>());
+  case_.write_rows_raw(run.first, run.count, &in.cases[offset], h5::native_type<std::int32_t>());
+  grid_point_.write_rows_raw(run.first, run.count, &in.points[offset],
                              h5::native_type<std::uint64_t>());
-  if (num_axes_ > 0) grid_.write_rows_raw(run.first, run.count, &g_[offset * num_axes_], t_double_);
+  if (num_axes_ > 0) {
+    grid_.write_rows_raw(run.first, run.count, &in.grid[offset * num_axes_], t_double_);
+  }
 }
 
-void BatchDatasets::write_block(const RowBlock& block, const double* states,
-                                const double* controls) {
+void BatchDatasets::write_block(const RowBlock& block, const TaskInputs& inputs,
+                                const double* states, const double* controls) {
   const auto k = static_cast<std::size_t>(std::max<std::int64_t>(num_samples_, 0));
-  compute_task_inputs(block);
   for (const RowBlock::Run& run : block.runs()) {
     const auto offset = static_cast<std::size_t>(run.offset);
     for (std::size_t i = 0; i < columns_.size(); ++i) {
@@ -375,7 +346,7 @@ void BatchDatasets::write_block(const RowBlock& block, const double* states,
     for (std::size_t i = 0; i < texts_.size(); ++i) {
       write_text(texts_[i], block.sparse()[i], run);
     }
-    write_task_inputs(run);
+    write_task_inputs(inputs, run);
     if (num_samples_ > 0 && states != nullptr) {
       traj_state_.write_rows_raw(run.first, run.count, states + offset * k * 6, t_double_);
       traj_control_.write_rows_raw(run.first, run.count, controls + offset * k, t_double_);

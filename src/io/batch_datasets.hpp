@@ -17,6 +17,7 @@
 #include "simorch/io/run_timing.hpp"
 #include "simorch/sim/task.hpp"
 #include "simorch/study/study_plan.hpp"
+#include "task_inputs.hpp"
 
 namespace simorch::io_detail {
 
@@ -48,8 +49,9 @@ class BatchDatasets {
 
   /// Writes the rows of `block`, one hyperslab per column per run of consecutive ids:
   /// summaries, their trajectories (block order, size()·K·6 and size()·K doubles, or null
-  /// without trajectories) and the regenerated /tasks rows; status last per run.
-  void write_block(const RowBlock& block, const double* states, const double* controls);
+  /// without trajectories) and the /tasks rows of `inputs`; status last per run.
+  void write_block(const RowBlock& block, const TaskInputs& inputs, const double* states,
+                   const double* controls);
   /// Appends one segment's rows to /timing/segments, ranks and threads and sets the
   /// /timing attributes.
   void append_segment(const SegmentTiming& timing);
@@ -86,8 +88,7 @@ class BatchDatasets {
     std::size_t row_bytes = 0;
   };
   void write_text(SummaryColumn& c, const RowBlock::SparseColumn& text, const RowBlock::Run& run);
-  void compute_task_inputs(const RowBlock& block);
-  void write_task_inputs(const RowBlock::Run& run);
+  void write_task_inputs(const TaskInputs& inputs, const RowBlock::Run& run);
   SummaryColumn& status() { return columns_[status_index_]; }
   const SummaryColumn& status() const { return columns_[status_index_]; }
   const SummaryColumn& message() const { return texts_.at(0); }
@@ -109,11 +110,6 @@ class BatchDatasets {
 
   // Row buffers, kept between writes (bounded by the largest run).
   std::vector<std::byte> bytes_;
-  std::vector<double> d_;
-  std::vector<double> p_;
-  std::vector<double> g_;
-  std::vector<std::uint64_t> samples_, points_;
-  std::vector<std::int32_t> cases_;
 };
 
 /// Whether /tasks/params is written: some case or grid point samples or changes the plant.

@@ -1,10 +1,12 @@
 #include "simorch/io/batch_writer.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <system_error>
 
 #include "recovery.hpp"
+#include "row_write_stage.hpp"
 #include "simorch/error.hpp"
 #include "writer_state.hpp"
 
@@ -40,6 +42,7 @@ class BatchWriter::Impl {
   ~Impl() {
     // Without close() the file keeps run_state "running": the next --resume rebuilds it
     // from the journal, which already holds every write() that returned.
+    stage_.reset();  // writes what is queued first
     if (s_.datasets) {
       try {
         s_.datasets->close();
@@ -51,8 +54,12 @@ class BatchWriter::Impl {
   std::vector<TaskRange> pending() const { return s_.done.pending(); }
   std::uint64_t num_done() const noexcept { return s_.done.count(); }
   std::int32_t segment() const noexcept { return s_.segment; }
-  std::vector<SegmentTiming> previous_segments() const { return s_.datasets->read_segments(); }
-  void for_each_done(const std::function<void(std::uint64_t, TaskStatus, bool)>& visit) const {
+  std::vector<SegmentTiming> previous_segments() {
+    drain();
+    return s_.datasets->read_segments();
+  }
+  void for_each_done(const std::function<void(std::uint64_t, TaskStatus, bool)>& visit) {
+    drain();
     s_.datasets->for_each_done(visit);
   }
 
@@ -108,32 +115,29 @@ class BatchWriter::Impl {
       open_for_writing();
     }
 
-    // Trajectories are gathered into id order only when the rows are not in it already;
-    // the summaries are gathered by the block's transposition itself.
-    const double* st = has_trajectories ? states.data() : nullptr;
-    const double* ct = has_trajectories ? controls.data() : nullptr;
-    bool is_identity = order_.size() == n;
-    for (std::size_t i = 0; is_identity && i < order_.size(); ++i) {
-      is_identity = order_[i] == i;
-    }
-    if (!is_identity && has_trajectories) {
-      gathered_states_.resize(order_.size() * k * 6);
-      gathered_controls_.resize(order_.size() * k);
-      for (std::size_t j = 0; j < order_.size(); ++j) {
-        const std::size_t i = order_[j];
-        std::copy_n(&states[i * k * 6], k * 6, &gathered_states_[j * k * 6]);
-        std::copy_n(&controls[i * k], k, &gathered_controls_[j * k]);
-      }
-      st = gathered_states_.data();
-      ct = gathered_controls_.data();
-    }
-
     guarded([&] {
-      s_.block.assign(summaries.data(), order_.data(), order_.size());
+      if (!stage_) {
+        stage_.emplace([this](io_detail::PendingRows& rows) {
+          s_.datasets->write_block(rows.block, rows.inputs, data_or_null(rows.states),
+                                   data_or_null(rows.controls));
+        });
+      }
+      io_detail::PendingRows& rows = stage_->next_free();
+      rows.block.assign(summaries.data(), order_.data(), order_.size());
+      // The stage writes after write() returns: trajectories are copied, in block order.
+      rows.states.resize(has_trajectories ? order_.size() * k * 6 : 0);
+      rows.controls.resize(has_trajectories ? order_.size() * k : 0);
+      for (std::size_t j = 0; has_trajectories && j < order_.size(); ++j) {
+        const std::size_t i = order_[j];
+        std::copy_n(&states[i * k * 6], k * 6, &rows.states[j * k * 6]);
+        std::copy_n(&controls[i * k], k, &rows.controls[j * k]);
+      }
       // Journal first: once the record is in the kernel a kill -9 cannot lose it.
-      s_.journal_block(st, ct);
+      s_.journal_block(rows.block, data_or_null(rows.states), data_or_null(rows.controls));
       s_.journal.flush();
-      s_.write_block(st, ct);
+      s_.mark_done(rows.block);
+      rows.inputs.compute(s_.plan, rows.block, s_.with_params);
+      stage_->submit();
     });
   }
 
@@ -143,6 +147,7 @@ class BatchWriter::Impl {
     }
     throw_if_failed("checkpoint");
     guarded([&] {
+      drain();
       s_.journal.sync();
       s_.datasets->set_state(run_state::running, s_.done.count());
       s_.datasets->flush();
@@ -161,7 +166,10 @@ class BatchWriter::Impl {
       release_quietly();
       return;
     }
-    guarded([&] { close_cleanly(timing); });
+    guarded([&] {
+      drain();
+      close_cleanly(timing);
+    });
     s_.lock = io_detail::JournalLock();  // a closed writer no longer owns the output
   }
 
@@ -186,8 +194,14 @@ class BatchWriter::Impl {
     }
   }
 
+  // Waits until the HDF5 stage has written every queued block (it holds HDF5 meanwhile).
+  void drain() {
+    if (stage_) stage_->drain();
+  }
+
   void release_quietly() noexcept {
     try {
+      stage_.reset();
       s_.datasets.reset();
       s_.journal = io_detail::JournalWriter();
       s_.lock = io_detail::JournalLock();
@@ -245,15 +259,18 @@ class BatchWriter::Impl {
     s_.start_segment();
   }
 
+  static const double* data_or_null(const std::vector<double>& v) {
+    return v.empty() ? nullptr : v.data();
+  }
+
   std::shared_ptr<const StudyPlan> owned_;  ///< the plan of a plain Study; before s_
   io_detail::WriterState s_;
+  std::optional<io_detail::RowWriteStage> stage_;  ///< after s_: stops before s_ closes
   bool is_closed_ = false;
   bool is_failed_ = false;
 
   // Per-write scratch, bounded by the largest write.
   std::vector<std::size_t> order_;
-  std::vector<double> gathered_states_;
-  std::vector<double> gathered_controls_;
 };
 
 BatchWriter::BatchWriter(const std::filesystem::path& path, const StudyPlan& plan, OpenMode mode)

@@ -238,7 +238,8 @@ void copy_file_into_journal(WriterState& s) {
     }
     if (!done_rows.empty()) {
       s.block.assign(done_rows.data(), done_rows.size());
-      s.journal_block(k > 0 ? done_states.data() : nullptr, k > 0 ? done_controls.data() : nullptr);
+      s.journal_block(s.block, k > 0 ? done_states.data() : nullptr,
+                      k > 0 ? done_controls.data() : nullptr);
     }
   }
   for (const auto& timing : s.datasets->read_segments()) {

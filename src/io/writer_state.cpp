@@ -25,7 +25,8 @@ WriterState::WriterState(const std::filesystem::path& path, const StudyPlan& p)
       hash(p.hash()),
       n_tasks(p.num_tasks()),
       num_samples(p.base().sim.num_samples()),
-      done(p.num_tasks()) {}
+      done(p.num_tasks()),
+      with_params(has_params(p)) {}
 
 JournalHeader WriterState::journal_header(const std::string& created) const {
   JournalHeader h;
@@ -107,14 +108,19 @@ void WriterState::write_rows(const TaskSummary* rows, std::size_t count, const d
 }
 
 void WriterState::write_block(const double* states, const double* controls) {
-  datasets->write_block(block, states, controls);
-  for (const RowBlock::Run& run : block.runs()) {
-    for (std::uint64_t id = run.first; id < run.first + run.count; ++id) done.insert(id);
-  }
+  inputs.compute(plan, block, with_params);
+  datasets->write_block(block, inputs, states, controls);
+  mark_done(block);
 }
 
-void WriterState::journal_block(const double* states, const double* controls) {
-  journal.append(RecordType::results, block.journal_pieces(num_samples, states, controls));
+void WriterState::journal_block(RowBlock& rows, const double* states, const double* controls) {
+  journal.append(RecordType::results, rows.journal_pieces(num_samples, states, controls));
+}
+
+void WriterState::mark_done(const RowBlock& rows) {
+  for (const RowBlock::Run& run : rows.runs()) {
+    for (std::uint64_t id = run.first; id < run.first + run.count; ++id) done.insert(id);
+  }
 }
 
 }  // namespace simorch::io_detail

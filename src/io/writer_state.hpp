@@ -18,6 +18,7 @@
 #include "row_block.hpp"
 #include "simorch/h5/file.hpp"
 #include "simorch/study/study_plan.hpp"
+#include "task_inputs.hpp"
 
 namespace simorch::io_detail {
 
@@ -33,8 +34,12 @@ struct WriterState {
   std::int32_t segment = 0;
   /// A finished file resumed without writes: open read-only, no journal yet.
   bool is_noop = false;
-  /// The rows of the current write (journal record and HDF5 rows alike).
+  /// Whether the file has /tasks/params.
+  bool with_params;
+  /// The rows of a recovery's write (journal record and HDF5 rows alike); the writer's
+  /// own writes go through its RowWriteStage.
   RowBlock block;
+  TaskInputs inputs;
   std::optional<BatchDatasets> datasets;
   JournalLock lock;  // declared before journal: released after it closes
   JournalWriter journal;
@@ -58,8 +63,10 @@ struct WriterState {
   /// Writes `block` (one hyperslab per column per contiguous run of ids) and marks its
   /// rows done; `states`/`controls` in block order, or null.
   void write_block(const double* states, const double* controls);
-  /// Appends `block` with its trajectories as one results record.
-  void journal_block(const double* states, const double* controls);
+  /// Appends `rows` with its trajectories as one results record.
+  void journal_block(RowBlock& rows, const double* states, const double* controls);
+  /// Marks the tasks of `rows` done.
+  void mark_done(const RowBlock& rows);
 };
 
 }  // namespace simorch::io_detail

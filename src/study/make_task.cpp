@@ -52,8 +52,9 @@ DipParams draw_params(const Study& study, std::uint64_t id) {
                                     study_detail::StreamPurpose::parameters);
   // One draw per parameter whether or not it varies, so that making one parameter
   // uncertain does not change the draws of the others.
+  const auto draws = stream.next_uniforms<DipParams::count>();
   for (std::size_t i = 0; i < DipParams::count; ++i) {
-    const double u = stream.next_uniform();
+    const double u = draws[i];
     // Same expression as the worst-case corners of check_worst_case(), which therefore
     // bound every draw.
     params.at(i) = study.nominal.at(i) * (1.0 + study.uncertainty.fraction[i] * (2.0 * u - 1.0));

@@ -61,6 +61,8 @@ class Dataset : public Object {
   std::uint64_t row_elements() const;
 
   /// Writes rows [first, first+count) from `data` (count·row_elements() of `mem_type`).
+  /// Rows that fill whole chunks of an unfiltered dataset, given in the stored type, are
+  /// written as raw chunks, past the chunk cache.
   void write_rows_raw(std::uint64_t first, std::uint64_t count, const void* data,
                       const Datatype& mem_type);
   /// Reads rows [first, first+count) into `data` (count·row_elements() of `mem_type`).
@@ -108,6 +110,16 @@ class Dataset : public Object {
  private:
   void read_field_raw(std::string_view member, void* data, const Datatype& type,
                       std::size_t size) const;
+  /// H5Dwrite of rows [first, first+count) through a hyperslab selection.
+  void write_selection(std::uint64_t first, std::uint64_t count, const void* data,
+                       const Datatype& mem_type);
+  /// Rows per chunk when whole chunks may be written raw from data of `mem_type`
+  /// (chunked, no filters, a chunk spans whole rows, `mem_type` is the stored type); else 0.
+  std::uint64_t raw_chunk_rows(const Datatype& mem_type, const std::vector<std::uint64_t>& d) const;
+
+  // The dataset's layout, read once by raw_chunk_rows().
+  mutable std::int64_t chunk_rows_ = -1;  ///< -1 until read; 0 when raw chunks do not apply
+  mutable Datatype stored_type_;
 };
 
 }  // namespace simorch::h5
