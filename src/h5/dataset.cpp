@@ -58,7 +58,9 @@ void Dataset::write_rows_raw(std::uint64_t first, std::uint64_t count, const voi
   if (count == 0) {
     return;
   }
-  const auto d = dims();
+  // A dataset that cannot grow keeps its dimensions: read once (H5Dget_space costs about
+  // as much as writing a chunk's rows).
+  const std::vector<std::uint64_t> d = fixed_dims_.empty() ? dims() : fixed_dims_;
   if (d.empty() || first + count > d[0]) {
     throw IoError(file(), "write " + rows_text(first, count) + " of " + name(),
                   "outside the dataset's " + std::to_string(d.empty() ? 0 : d[0]) + " rows");
@@ -113,6 +115,8 @@ std::uint64_t Dataset::raw_chunk_rows(const Datatype& mem_type,
       if (spans_rows) chunk_rows_ = static_cast<std::int64_t>(chunk[0]);
     }
     stored_type_ = datatype();
+    const auto extent = space();
+    if (extent.max_dims() == d) fixed_dims_ = d;
   }
   // Raw chunks are stored bytes: only data already in the stored type qualifies.
   return chunk_rows_ > 0 && H5Tequal(mem_type.id(), stored_type_.id()) > 0
@@ -144,6 +148,7 @@ void Dataset::read_rows_raw(std::uint64_t first, std::uint64_t count, void* data
 void Dataset::resize(const std::vector<std::uint64_t>& dims) {
   detail::check(H5Dset_extent(id(), detail::to_hsize(dims).data()), file(),
                 [&] { return "resize " + name(); });
+  fixed_dims_.clear();  // a fixed dataset may still shrink
 }
 
 std::uint64_t Dataset::append_rows_raw(std::uint64_t count, const void* data,

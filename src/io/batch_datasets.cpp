@@ -21,7 +21,7 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 constexpr std::uint64_t rows_per_chunk = 4096;
 // Text (the failure message, 96 bytes a row) is written only where there is some: small
 // chunks, so that a few failures spread over a study allocate little of it.
-constexpr std::uint64_t text_rows_per_chunk = 64;
+constexpr std::uint64_t text_rows_per_chunk = 16;
 constexpr std::uint64_t table_chunk = 64;
 constexpr std::uint64_t scan_block = 65536;
 constexpr std::size_t trajectory_chunk_bytes = std::size_t{1} << 20;
@@ -468,16 +468,24 @@ void BatchDatasets::rebuild_errors() {
     if (std::none_of(status.begin(), status.end(), is_failed)) {
       continue;
     }
-    message().dataset.read_rows_raw(first, count, text.data(), message().mem_type);
+    // Messages are read only around failures, in spans of `text_span` rows: with rare
+    // failures most of the column was never written.
+    constexpr std::size_t text_span = 256;
     rows.clear();
-    for (std::size_t i = 0; i < count; ++i) {
-      // Every failed task (out_of_bounds, diverged, error), with its reason if it has one.
-      if (is_failed(status[i])) {
-        ErrorRow row{};
-        row.task_id = first + i;
-        row.status = status[i];
-        copy_text(row.message, &text[i * cap], cap);
-        rows.push_back(row);
+    for (std::size_t span = 0; span < count; span += text_span) {
+      const std::size_t end = std::min<std::size_t>(span + text_span, count);
+      if (std::none_of(status.data() + span, status.data() + end, is_failed)) continue;
+      message().dataset.read_rows_raw(first + span, end - span, &text[span * cap],
+                                      message().mem_type);
+      for (std::size_t i = span; i < end; ++i) {
+        // Every failed task (out_of_bounds, diverged, error), with its reason if it has one.
+        if (is_failed(status[i])) {
+          ErrorRow row{};
+          row.task_id = first + i;
+          row.status = status[i];
+          copy_text(row.message, &text[i * cap], cap);
+          rows.push_back(row);
+        }
       }
     }
     errors_.append_rows_raw(rows.size(), rows.data(), row_type);

@@ -120,6 +120,7 @@ class Dataset : public Object {
   // The dataset's layout, read once by raw_chunk_rows().
   mutable std::int64_t chunk_rows_ = -1;  ///< -1 until read; 0 when raw chunks do not apply
   mutable Datatype stored_type_;
+  mutable std::vector<std::uint64_t> fixed_dims_;  ///< the dims of a dataset that cannot grow
 };
 
 }  // namespace simorch::h5
