@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "integrate/dormand_prince_tableau.hpp"
+#include "integrate/dp45_step_control.hpp"
 
 namespace simorch {
 
@@ -17,17 +18,6 @@ void rk4_step(const DipModel& model, State& x, double u, double h) noexcept {
   const State k4 = model.derivative(x + h * k3, u);
   x += (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
 }
-
-/// Step-size control of Hairer–Nørsett–Wanner's DOPRI5 ("Solving ODEs I", II.4 and IV.2):
-/// PI controller h_new = h · safety · err^-α · err_prev^β with the factor kept in
-/// [1/5, 10], and no growth right after a rejection.
-constexpr double safety = 0.9;
-constexpr double min_factor = 0.2;
-constexpr double max_factor = 10.0;
-constexpr double beta = 0.04;
-constexpr double alpha = 0.2 - 0.75 * beta;
-/// Floor of the remembered error so one very accurate step cannot inflate the next.
-constexpr double min_error_memory = 1e-4;
 
 /// Per-task memory of dp45 that survives from one control period to the next.
 struct Dp45Memory {
