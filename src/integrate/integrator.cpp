@@ -10,6 +10,13 @@ namespace simorch {
 
 namespace {
 
+/// x.allFinite() without its six compare-and-branch pairs: x·0 is ±0 for a finite
+/// component and NaN for ±Inf or NaN, so the sum is 0 exactly when every component is
+/// finite (a third fewer instructions per RK4 step, bench/README.md).
+bool all_finite(const State& x) noexcept {
+  return (x.array() * 0.0).sum() == 0.0;
+}
+
 void rk4_step(const DipModel& model, State& x, double u, double h) noexcept {
   const double half = 0.5 * h;
   const State k1 = model.derivative(x, u);
@@ -95,7 +102,7 @@ AdvanceStatus dp45_advance(const DipModel& model, State& x, double u, double dt,
 Integrator::Integrator(const IntegratorOptions& options) noexcept : options_(options) {}
 
 AdvanceStatus Integrator::advance(const DipModel& model, State& x, double u, double dt) noexcept {
-  if (!x.allFinite() || !std::isfinite(u)) return AdvanceStatus::non_finite;
+  if (!all_finite(x) || !std::isfinite(u)) return AdvanceStatus::non_finite;
   switch (options_.kind) {
     case IntegratorKind::euler:
       x += dt * model.derivative(x, u);
@@ -108,7 +115,7 @@ AdvanceStatus Integrator::advance(const DipModel& model, State& x, double u, dou
     case IntegratorKind::dp45:
       return dp45_advance(model, x, u, dt, options_, {last_step_, last_error_, counts_});
   }
-  return x.allFinite() ? AdvanceStatus::ok : AdvanceStatus::non_finite;
+  return all_finite(x) ? AdvanceStatus::ok : AdvanceStatus::non_finite;
 }
 
 }  // namespace simorch
