@@ -33,11 +33,14 @@ ControllerConfig controller_for(ControllerKind kind) {
   return test::found_config(kind);
 }
 
-SimConfig sim_config(IntegratorKind integrator) {
+/// `rtol` (atol = rtol/1000) matters for dp45 only.
+SimConfig sim_config(IntegratorKind integrator, double rtol = 1e-6) {
   SimConfig config;
   config.duration = 10.0;
   config.dt = 0.01;
   config.integrator.kind = integrator;
+  config.integrator.rtol = rtol;
+  config.integrator.atol = rtol * 1e-3;
   return config;
 }
 
@@ -52,26 +55,34 @@ std::vector<TaskSpec> make_tasks() {
 }
 
 /// ns per control step over all tasks; `isa` < 0 runs the scalar SequentialOrchestrator.
-void closed_loop(benchmark::State& bench, ControllerKind kind, IntegratorKind integrator, int isa) {
+void closed_loop(benchmark::State& bench, ControllerKind kind, IntegratorKind integrator, int isa,
+                 double rtol = 1e-6) {
   const bool is_scalar = isa < 0;
   const auto kernel_isa = static_cast<KernelIsa>(is_scalar ? 0 : isa);
   if (!is_supported(kernel_isa)) {
     bench.SkipWithError("ISA not supported by this CPU");
     return;
   }
-  const BatchKernel kernel(sim_config(integrator), controller_for(kind), DipParams{}, kernel_isa);
+  const BatchKernel kernel(sim_config(integrator, rtol), controller_for(kind), DipParams{},
+                           kernel_isa);
   const std::vector<TaskSpec> tasks = make_tasks();
   std::vector<TaskSummary> summaries(num_tasks);
-  std::int64_t steps = 0;
+  std::int64_t steps = 0, sub_steps = 0;
   for (auto _ : bench) {
     if (is_scalar) {
       for (std::size_t i = 0; i < num_tasks; ++i) summaries[i] = kernel.scalar().run(tasks[i]);
     } else {
       kernel.run(tasks, summaries);
     }
-    for (const TaskSummary& s : summaries) steps += s.steps;
+    for (const TaskSummary& s : summaries) {
+      steps += s.steps;
+      sub_steps += s.integrator_steps + s.rejected_steps;
+    }
     benchmark::DoNotOptimize(summaries.data());
   }
+  // dp45: integrator steps (accepted + rejected) per control period; 1 for euler and rk4.
+  bench.counters["sub_steps_per_period"] =
+      static_cast<double>(sub_steps) / static_cast<double>(steps > 0 ? steps : 1);
   bench.counters["s_per_control_step"] = benchmark::Counter(
       static_cast<double>(steps), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   bench.SetLabel(is_scalar ? "scalar" : kernel.info().isa);
@@ -97,7 +108,19 @@ SIMORCH_KERNEL_CASE(classical_smc_rk4_avx2, classical_smc, rk4, avx2);
 SIMORCH_KERNEL_CASE(sta_smc_rk4_avx2, sta_smc, rk4, avx2);
 SIMORCH_KERNEL_CASE(adaptive_smc_rk4_avx2, adaptive_smc, rk4, avx2);
 SIMORCH_KERNEL_CASE(lqr_euler_avx512, lqr, euler, avx512);
-SIMORCH_KERNEL_CASE(lqr_dp45_scalar_path, lqr, dp45, avx512);
+// dp45 (default tolerances, a few sub-steps per period): lockstep against its scalar path.
+SIMORCH_KERNEL_CASE(lqr_dp45_scalar, lqr, dp45, scalar);
+SIMORCH_KERNEL_CASE(lqr_dp45_sse2, lqr, dp45, sse2);
+SIMORCH_KERNEL_CASE(lqr_dp45_avx2, lqr, dp45, avx2);
+SIMORCH_KERNEL_CASE(lqr_dp45_avx512, lqr, dp45, avx512);
+// dp45 at rtol 1e-10: several sub-steps per period, differing between lanes (the lockstep
+// batch runs as many as its slowest lane needs).
+#define SIMORCH_DP45_TIGHT_CASE(name, isa)                                                    \
+  BENCHMARK_CAPTURE(closed_loop, name, ControllerKind::lqr, IntegratorKind::dp45, isa, 1e-10) \
+      ->Unit(benchmark::kMicrosecond)
+SIMORCH_DP45_TIGHT_CASE(lqr_dp45_tight_scalar, scalar);
+SIMORCH_DP45_TIGHT_CASE(lqr_dp45_tight_avx2, avx2);
+SIMORCH_DP45_TIGHT_CASE(lqr_dp45_tight_avx512, avx512);
 
 /// Exactly `n` 1,000-step LQR/RK4 tasks through one path, for instruction counting.
 int count_task_steps(const char* spec) {

@@ -180,9 +180,9 @@ def test_export_writes_the_seeds_layouts(tiny_study, tmp_path):
 
 
 def test_execute_releases_the_gil(tiny_study):
-    # dp45 at a tight tolerance (the scalar path) on links that swing for the whole horizon
-    # (bounds out of reach): computing dominates the call (about 1 s), so a call that held
-    # the GIL would stall this thread for most of it.
+    # dp45 at a tight tolerance on links that swing for the whole horizon (bounds out of
+    # reach): computing dominates the call (about 0.2 s in the lockstep kernel), so a call
+    # that held the GIL would stall this thread for most of it.
     study = yaml.safe_load(tiny_study.read_text())
     wide = {"max_abs_x": 1e6, "max_abs_theta": 1e6, "max_abs_velocity": 1e6}
     study["simulation"].update(integrator="dp45", rtol=1e-10, atol=1e-12, bounds=wide)

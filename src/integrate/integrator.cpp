@@ -4,10 +4,18 @@
 #include <cmath>
 
 #include "integrate/dormand_prince_tableau.hpp"
+#include "integrate/dp45_step_control.hpp"
 
 namespace simorch {
 
 namespace {
+
+/// x.allFinite() without its six compare-and-branch pairs: x·0 is ±0 for a finite
+/// component and NaN for ±Inf or NaN, so the sum is 0 exactly when every component is
+/// finite (a third fewer instructions per RK4 step, bench/README.md).
+bool all_finite(const State& x) noexcept {
+  return (x.array() * 0.0).sum() == 0.0;
+}
 
 void rk4_step(const DipModel& model, State& x, double u, double h) noexcept {
   const double half = 0.5 * h;
@@ -17,17 +25,6 @@ void rk4_step(const DipModel& model, State& x, double u, double h) noexcept {
   const State k4 = model.derivative(x + h * k3, u);
   x += (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
 }
-
-/// Step-size control of Hairer–Nørsett–Wanner's DOPRI5 ("Solving ODEs I", II.4 and IV.2):
-/// PI controller h_new = h · safety · err^-α · err_prev^β with the factor kept in
-/// [1/5, 10], and no growth right after a rejection.
-constexpr double safety = 0.9;
-constexpr double min_factor = 0.2;
-constexpr double max_factor = 10.0;
-constexpr double beta = 0.04;
-constexpr double alpha = 0.2 - 0.75 * beta;
-/// Floor of the remembered error so one very accurate step cannot inflate the next.
-constexpr double min_error_memory = 1e-4;
 
 /// Per-task memory of dp45 that survives from one control period to the next.
 struct Dp45Memory {
@@ -105,7 +102,7 @@ AdvanceStatus dp45_advance(const DipModel& model, State& x, double u, double dt,
 Integrator::Integrator(const IntegratorOptions& options) noexcept : options_(options) {}
 
 AdvanceStatus Integrator::advance(const DipModel& model, State& x, double u, double dt) noexcept {
-  if (!x.allFinite() || !std::isfinite(u)) return AdvanceStatus::non_finite;
+  if (!all_finite(x) || !std::isfinite(u)) return AdvanceStatus::non_finite;
   switch (options_.kind) {
     case IntegratorKind::euler:
       x += dt * model.derivative(x, u);
@@ -118,7 +115,7 @@ AdvanceStatus Integrator::advance(const DipModel& model, State& x, double u, dou
     case IntegratorKind::dp45:
       return dp45_advance(model, x, u, dt, options_, {last_step_, last_error_, counts_});
   }
-  return x.allFinite() ? AdvanceStatus::ok : AdvanceStatus::non_finite;
+  return all_finite(x) ? AdvanceStatus::ok : AdvanceStatus::non_finite;
 }
 
 }  // namespace simorch

@@ -17,8 +17,9 @@ struct Sym3 {
 struct Ldlt3 {
   double l10, l20, l21, inv_d0, inv_d1, inv_d2;
 
-  explicit Ldlt3(const Sym3& m) noexcept {
-    inv_d0 = 1.0 / m.m00;
+  /// `inv_m00` = 1 / m.m00, known in advance (m00 is the total mass for both models).
+  Ldlt3(const Sym3& m, double inv_m00) noexcept {
+    inv_d0 = inv_m00;
     l10 = m.m01 * inv_d0;
     l20 = m.m02 * inv_d0;
     const double d1 = m.m11 - l10 * m.m01;
@@ -59,6 +60,11 @@ struct Dynamics {
   double f0, f1, f2;
 };
 
+/// DipModel's derived constants, read after the trig calls (see derivative()).
+struct Constants {
+  double m_total, a, b, d, j1, j2, ag, bg;
+};
+
 }  // namespace
 
 DipModel::DipModel(ModelKind kind, const DipParams& params) : kind_(kind), params_(params) {
@@ -71,50 +77,52 @@ DipModel::DipModel(ModelKind kind, const DipParams& params) : kind_(kind), param
   j1_ = p.pendulum1_mass * p.pendulum1_com * p.pendulum1_com +
         p.pendulum2_mass * p.pendulum1_length * p.pendulum1_length + p.pendulum1_inertia;
   j2_ = p.pendulum2_mass * p.pendulum2_com * p.pendulum2_com + p.pendulum2_inertia;
+  ag_ = a_ * p.gravity;
+  bg_ = b_ * p.gravity;
+  inv_m_total_ = 1.0 / m_total_;
 }
 
 namespace {
 
 /// `full`: Lagrangian of cart + two rigid links with absolute angles from upright
 /// (design.md, "Physics"). Viscous friction −c·q̇ on each coordinate only removes energy.
-[[gnu::always_inline]] inline Dynamics full_dynamics(const State& x, const DipParams& p,
-                                                     double m_total, double a, double b, double d,
-                                                     double j1, double j2) noexcept {
-  const Trig t(x);
+[[gnu::always_inline]] inline Dynamics full_dynamics(const Trig& t, const State& x,
+                                                     const DipParams& p,
+                                                     const Constants& c) noexcept {
   const double v = x[x_dot];
   const double w1 = x[theta1_dot];
   const double w2 = x[theta2_dot];
-  const double g = p.gravity;
   Dynamics dyn;
-  dyn.mass = {m_total, a * t.c1, b * t.c2, j1, d * t.c12, j2};
-  dyn.f0 = a * t.s1 * w1 * w1 + b * t.s2 * w2 * w2 - p.cart_friction * v;
-  dyn.f1 = -d * t.s12 * w2 * w2 + a * g * t.s1 - p.joint1_friction * w1;
-  dyn.f2 = d * t.s12 * w1 * w1 + b * g * t.s2 - p.joint2_friction * w2;
+  dyn.mass = {c.m_total, c.a * t.c1, c.b * t.c2, c.j1, c.d * t.c12, c.j2};
+  dyn.f0 = c.a * t.s1 * w1 * w1 + c.b * t.s2 * w2 * w2 - p.cart_friction * v;
+  dyn.f1 = -c.d * t.s12 * w2 * w2 + c.ag * t.s1 - p.joint1_friction * w1;
+  dyn.f2 = c.d * t.s12 * w1 * w1 + c.bg * t.s2 - p.joint2_friction * w2;
   return dyn;
 }
 
 /// `simplified`: dip-smc-pso's SimplifiedDIPDynamics (commit 4b37532e8a2e), checked against
 /// reference/seed-simplified-rhs.json. M q̈ = [u,0,0] − C q̇ − G with the seed's own M, C, G;
 /// C q̇ is formed entry by entry as the seed does so the rounding matches its output.
-[[gnu::always_inline]] inline Dynamics simplified_dynamics(const State& x, const DipParams& p,
-                                                           double m_total, double a, double b,
-                                                           double d, double j1,
-                                                           double j2) noexcept {
-  const Trig t(x);
+[[gnu::always_inline]] inline Dynamics simplified_dynamics(const Trig& t, const State& x,
+                                                           const DipParams& p,
+                                                           const Constants& c) noexcept {
   const double v = x[x_dot];
   const double w1 = x[theta1_dot];
   const double w2 = x[theta2_dot];
-  const double g = p.gravity;
+  const double a = c.a;
+  const double b = c.b;
+  const double d = c.d;
   const double m01 = 0.5 * (a * t.c1 + b * t.c2);
   Dynamics dyn;
-  dyn.mass = {m_total, m01, 0.5 * b * t.c2, j1 + j2, 0.8 * j2, j2};
+  dyn.mass = {c.m_total, m01, 0.5 * b * t.c2, c.j1 + c.j2, 0.8 * c.j2, c.j2};
   const double c01 = -a * t.s1 * w1 - b * t.s2 * w2;
   const double c02 = -b * t.s2 * w2;
   const double c11 = p.joint1_friction - d * t.s12 * w2;
   const double c12 = -d * t.s12 * w2;
   const double c21 = d * t.s12 * w1;
-  const double g1 = -a * g * t.s1 - b * g * t.s2;
-  const double g2 = -b * g * t.s2;
+  // −a·g·s1 is (−a·g)·s1 = −(a·g)·s1 exactly: the precomputed a·g keeps the seed's rounding.
+  const double g1 = -c.ag * t.s1 - c.bg * t.s2;
+  const double g2 = -c.bg * t.s2;
   dyn.f0 = -(p.cart_friction * v + c01 * w1 + c02 * w2);
   dyn.f1 = -(c11 * w1 + c12 * w2) - g1;
   dyn.f2 = -(c21 * w1 + p.joint2_friction * w2) - g2;
@@ -123,21 +131,30 @@ namespace {
 
 }  // namespace
 
+namespace {
+
+[[gnu::always_inline]] inline Dynamics dynamics(ModelKind kind, const Trig& t, const State& x,
+                                                const DipParams& p, const Constants& c) noexcept {
+  return kind == ModelKind::full ? full_dynamics(t, x, p, c) : simplified_dynamics(t, x, p, c);
+}
+
+}  // namespace
+
 State DipModel::derivative(const State& x, double u) const noexcept {
-  const Dynamics dyn = kind_ == ModelKind::full
-                           ? full_dynamics(x, params_, m_total_, a_, b_, d_, j1_, j2_)
-                           : simplified_dynamics(x, params_, m_total_, a_, b_, d_, j1_, j2_);
-  const Eigen::Vector3d qdd = Ldlt3(dyn.mass).solve(dyn.f0 + u, dyn.f1, dyn.f2);
+  // sin/cos first and the constants after: nothing is live across the two calls but x and
+  // this, so nothing is spilled around them (bench/README.md, instructions per RK4 step).
+  const Trig t(x);
+  const Dynamics dyn = dynamics(kind_, t, x, params_, {m_total_, a_, b_, d_, j1_, j2_, ag_, bg_});
+  const Eigen::Vector3d qdd = Ldlt3(dyn.mass, inv_m_total_).solve(dyn.f0 + u, dyn.f1, dyn.f2);
   State xdot;
   xdot << x[x_dot], x[theta1_dot], x[theta2_dot], qdd[0], qdd[1], qdd[2];
   return xdot;
 }
 
 ControlAffine DipModel::control_affine(const State& x) const noexcept {
-  const Dynamics dyn = kind_ == ModelKind::full
-                           ? full_dynamics(x, params_, m_total_, a_, b_, d_, j1_, j2_)
-                           : simplified_dynamics(x, params_, m_total_, a_, b_, d_, j1_, j2_);
-  const Ldlt3 factors(dyn.mass);
+  const Trig t(x);
+  const Dynamics dyn = dynamics(kind_, t, x, params_, {m_total_, a_, b_, d_, j1_, j2_, ag_, bg_});
+  const Ldlt3 factors(dyn.mass, inv_m_total_);
   return {factors.solve(dyn.f0, dyn.f1, dyn.f2), factors.solve(1.0, 0.0, 0.0)};
 }
 

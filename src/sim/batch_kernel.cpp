@@ -162,6 +162,12 @@ TaskSummary finish_lane(LaneIo lane, const KernelPlan& plan, std::uint64_t id) {
       stop(s, TaskStatus::diverged, "state became NaN/Inf in t = [%.6g, %.6g] s", t, t + dt);
       break;
     }
+    case LaneStop::step_too_small: {
+      const double t = static_cast<double>(k - 1) * dt;
+      stop(s, TaskStatus::error, "dp45 step fell below min_step = %g s in t = [%.6g, %.6g] s",
+           plan.min_step, t, t + dt);
+      break;
+    }
     case LaneStop::out_of_bounds:
       for (int j = 0; j < 6; ++j) {
         if (std::abs(lane.x[j]) > plan.limits[j]) {
@@ -174,7 +180,8 @@ TaskSummary finish_lane(LaneIo lane, const KernelPlan& plan, std::uint64_t id) {
   }
   double max_abs_x = lane.max_abs_x, max_abs_theta1 = lane.max_abs_theta1,
          max_abs_theta2 = lane.max_abs_theta2, settle_step = lane.settle_step;
-  if (lane.stop != LaneStop::state_non_finite) {  // x is the state at k·dt: observe it
+  // x is the state at k·dt, unless the integrator failed in the middle of a period: observe it.
+  if (lane.stop != LaneStop::state_non_finite && lane.stop != LaneStop::step_too_small) {
     max_abs_x = std::max(max_abs_x, std::abs(lane.x[0]));
     max_abs_theta1 = std::max(max_abs_theta1, std::abs(lane.x[1]));
     max_abs_theta2 = std::max(max_abs_theta2, std::abs(lane.x[2]));
@@ -205,8 +212,10 @@ TaskSummary finish_lane(LaneIo lane, const KernelPlan& plan, std::uint64_t id) {
   s.steps = k;
   // k·dt ends the last period simulated, as in SequentialOrchestrator::run.
   if (s.status != TaskStatus::completed) s.failure_time_s = static_cast<double>(k) * dt;
-  s.integrator_steps = k;  // euler and rk4 count every advance, as Integrator does
-  s.rejected_steps = 0;
+  const bool is_adaptive = plan.integrator == detail::KernelIntegrator::dp45;
+  // euler and rk4 count every advance, as Integrator does.
+  s.integrator_steps = is_adaptive ? lane.accepted_steps : k;
+  s.rejected_steps = is_adaptive ? lane.rejected_steps : 0;
   return s;
 }
 
@@ -315,12 +324,22 @@ BatchKernel::BatchKernel(const SimConfig& config, const ControllerConfig& contro
   std::copy(limits, limits + 6, plan.limits);
   plan.settle_tolerance = config.settle_tolerance;
   plan.nominal = plant_constants(nominal);
-  bool is_covered = config.integrator.kind != IntegratorKind::dp45;
-  plan.integrator = config.integrator.kind == IntegratorKind::euler
-                        ? detail::KernelIntegrator::euler
-                        : detail::KernelIntegrator::rk4;
+  switch (config.integrator.kind) {
+    case IntegratorKind::euler:
+      plan.integrator = detail::KernelIntegrator::euler;
+      break;
+    case IntegratorKind::rk4:
+      plan.integrator = detail::KernelIntegrator::rk4;
+      break;
+    case IntegratorKind::dp45:
+      plan.integrator = detail::KernelIntegrator::dp45;
+      break;
+  }
+  plan.rtol = config.integrator.rtol;
+  plan.atol = config.integrator.atol;
+  plan.min_step = config.integrator.min_step;
   ControllerConfig owned = controller;
-  is_covered = is_covered && plan_controller(owned, DipModel(config.model, nominal), plan);
+  const bool is_covered = plan_controller(owned, DipModel(config.model, nominal), plan);
   plan.sequence = impl_->sequence.data();
   impl_->is_vectorised = is_covered;
   impl_->isa = isa ? *isa : selected_kernel_isa();
@@ -347,6 +366,9 @@ KernelInfo BatchKernel::info() const {
   const std::string sleef = "SLEEF " + std::to_string(SLEEF_VERSION_MAJOR) + "." +
                             std::to_string(SLEEF_VERSION_MINOR) + "." +
                             std::to_string(SLEEF_VERSION_PATCHLEVEL);
+  // dp45's step-size control also takes pow from SLEEF.
+  const std::string pow =
+      impl_->plan.integrator == detail::KernelIntegrator::dp45 ? ", pow u10" : "";
   if (!impl_->is_vectorised) {
     info.isa = "scalar";
     info.width = 1;
@@ -355,12 +377,12 @@ KernelInfo BatchKernel::info() const {
   } else if (impl_->isa == KernelIsa::sse2) {
     info.isa = "sse2";
     info.width = kernel_width(KernelIsa::sse2);
-    info.math = sleef + " cinz_sincos u35";
+    info.math = sleef + " cinz_sincos u35" + pow;
     info.numerics = "sleef-nofma";
   } else {
     info.isa = std::string(to_string(impl_->isa));
     info.width = kernel_width(impl_->isa);
-    info.math = sleef + " finz_sincos u35";
+    info.math = sleef + " finz_sincos u35" + pow;
     info.numerics = "sleef-fma";
   }
   return info;

@@ -25,7 +25,7 @@ inline constexpr int avx2_register_groups = 1;
 inline constexpr int avx512_register_groups = 2;
 
 enum class KernelModel : std::int32_t { full = 0, simplified = 1 };
-enum class KernelIntegrator : std::int32_t { euler = 0, rk4 = 1 };
+enum class KernelIntegrator : std::int32_t { euler = 0, rk4 = 1, dp45 = 2 };
 enum class KernelController : std::int32_t { classical_smc, sta_smc, adaptive_smc, lqr, open_loop };
 
 /// Everything shared by the tasks of a study, resolved once (gains, nominal plant).
@@ -34,6 +34,7 @@ struct KernelPlan {
   KernelIntegrator integrator = KernelIntegrator::rk4;
   KernelController controller = KernelController::lqr;
   double dt = 0.01;
+  double rtol = 1e-6, atol = 1e-9, min_step = 1e-10;  ///< dp45 (IntegratorOptions)
   std::int64_t num_steps = 0;
   std::int64_t save_every = 0;
   double limits[6] = {};  ///< |x_i| above limits[i] ends a task out_of_bounds
@@ -61,7 +62,8 @@ enum class LaneStop : std::int32_t {
   none = 0,
   control_non_finite,
   state_non_finite,
-  out_of_bounds
+  out_of_bounds,
+  step_too_small  ///< dp45 gave up: its step fell below min_step
 };
 
 /// One task's lane: inputs, then what the kernel leaves there.
@@ -77,6 +79,7 @@ struct LaneIo {
   double max_abs_x = 0, max_abs_theta1 = 0, max_abs_theta2 = 0, max_abs_u = 0;
   double settle_step = -1;  ///< first step of the current inside-tolerance streak, −1 none
   std::int64_t steps = 0;
+  std::int64_t accepted_steps = 0, rejected_steps = 0;  ///< dp45's sub-steps
   LaneStop stop = LaneStop::none;
   double stop_u = 0;  ///< the non-finite force, for the message
 };

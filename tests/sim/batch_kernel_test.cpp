@@ -7,6 +7,7 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "control/closed_loop.hpp"
@@ -91,40 +92,86 @@ void expect_bitwise_equal(const TaskSummary& a, const TaskSummary& b) {
   EXPECT_STREQ(a.message, b.message);
 }
 
+/// Every controller with rk4 and with dp45.
+std::vector<std::pair<ControllerKind, IntegratorKind>> controllers_by_integrators() {
+  std::vector<std::pair<ControllerKind, IntegratorKind>> cases;
+  for (const IntegratorKind integrator : {IntegratorKind::rk4, IntegratorKind::dp45}) {
+    for (const ControllerKind controller : all_controllers)
+      cases.emplace_back(controller, integrator);
+  }
+  return cases;
+}
+
+/// rk4 and dp45 on every supported ISA.
+std::vector<std::pair<IntegratorKind, KernelIsa>> integrators_by_isas() {
+  std::vector<std::pair<IntegratorKind, KernelIsa>> cases;
+  for (const IntegratorKind integrator : {IntegratorKind::rk4, IntegratorKind::dp45}) {
+    for (const KernelIsa isa : supported_isas()) cases.emplace_back(integrator, isa);
+  }
+  return cases;
+}
+
 std::vector<TaskSummary> run(const BatchKernel& kernel, const std::vector<TaskSpec>& tasks) {
   std::vector<TaskSummary> out(tasks.size());
   kernel.run(tasks, out);
   return out;
 }
 
+/// The integrator settings the per-period tests run: euler, rk4, dp45 at the default
+/// tolerances (a few sub-steps per 10 ms), and dp45 tight over a 50 ms period (many
+/// sub-steps, rejections, lanes finishing their period at different sub-steps).
+struct IntegratorCase {
+  IntegratorKind kind;
+  double dt;
+  double rtol, atol;
+  const char* name;
+};
+constexpr IntegratorCase integrator_cases[] = {
+    {IntegratorKind::euler, 0.01, 1e-6, 1e-9, "euler"},
+    {IntegratorKind::rk4, 0.01, 1e-6, 1e-9, "rk4"},
+    {IntegratorKind::dp45, 0.01, 1e-6, 1e-9, "dp45"},
+    {IntegratorKind::dp45, 0.05, 1e-10, 1e-13, "dp45 tight"}};
+
 // One control period from random states, every model × integrator × controller × ISA:
 // the kernel's operation order is the scalar path's, so only SLEEF's vs glibc's sin/cos
-// (a few ULP) separate them.
+// and pow (a few ULP) separate them. dp45 takes the same sub-steps, accepted and rejected.
 TEST(BatchKernel, one_step_matches_the_scalar_path_to_1e_12) {
   const std::vector<TaskSpec> tasks = random_tasks(37, 1);
   for (const ModelKind model : {ModelKind::full, ModelKind::simplified}) {
-    for (const IntegratorKind integrator : {IntegratorKind::euler, IntegratorKind::rk4}) {
+    for (const IntegratorCase& integrator : integrator_cases) {
+      std::int64_t sub_steps = 0, rejected = 0;  // the scalar path's, over the tasks
       for (const ControllerKind controller : all_controllers) {
         for (const KernelIsa isa : supported_isas()) {
           SimConfig config;
           config.model = model;
-          config.integrator.kind = integrator;
-          config.duration = config.dt;
+          config.integrator.kind = integrator.kind;
+          config.integrator.rtol = integrator.rtol;
+          config.integrator.atol = integrator.atol;
+          config.duration = config.dt = integrator.dt;
           const BatchKernel kernel(config, controller_for(controller), DipParams{}, isa);
           ASSERT_TRUE(kernel.is_vectorised());
           const auto batch = run(kernel, tasks);
           for (std::size_t i = 0; i < tasks.size(); ++i) {
             const TaskSummary scalar = kernel.scalar().run(tasks[i]);
-            SCOPED_TRACE(std::string(to_string(model)) + " " + std::string(to_string(integrator)) +
-                         " " + std::string(to_string(controller)) + " " +
-                         std::string(to_string(isa)) + " task " + std::to_string(i));
+            SCOPED_TRACE(std::string(to_string(model)) + " " + integrator.name + " " +
+                         std::string(to_string(controller)) + " " + std::string(to_string(isa)) +
+                         " task " + std::to_string(i));
             ASSERT_EQ(batch[i].status, scalar.status);
             EXPECT_EQ(batch[i].steps, scalar.steps);
+            EXPECT_EQ(batch[i].integrator_steps, scalar.integrator_steps);
+            EXPECT_EQ(batch[i].rejected_steps, scalar.rejected_steps);
             EXPECT_LE(relative_difference(batch[i].final_state, scalar.final_state), 1e-12);
             EXPECT_NEAR(batch[i].ise, scalar.ise, 1e-12 * scalar.ise);
             EXPECT_NEAR(batch[i].max_abs_u, scalar.max_abs_u, 1e-12 * (1 + scalar.max_abs_u));
+            sub_steps += scalar.integrator_steps;
+            rejected += scalar.rejected_steps;
           }
         }
+      }
+      // The tight dp45 case does exercise several sub-steps per period and rejections.
+      if (std::string(integrator.name) == "dp45 tight") {
+        EXPECT_GT(sub_steps, 3 * 37 * std::size(all_controllers) * supported_isas().size());
+        EXPECT_GT(rejected, 0);
       }
     }
   }
@@ -137,9 +184,14 @@ TEST(BatchKernel, one_step_matches_the_scalar_path_to_1e_12) {
 TEST(BatchKernel, whole_runs_match_the_scalar_path) {
   const std::vector<TaskSpec> tasks = random_tasks(11, 2, 0.2);
   for (const ControllerKind controller : all_controllers) {
-    for (const ModelKind model : {ModelKind::full, ModelKind::simplified}) {
+    for (const auto& [model, integrator] :
+         {std::pair{ModelKind::full, IntegratorKind::rk4},
+          std::pair{ModelKind::simplified, IntegratorKind::rk4},
+          std::pair{ModelKind::full, IntegratorKind::dp45},
+          std::pair{ModelKind::simplified, IntegratorKind::dp45}}) {
       SimConfig config;
       config.model = model;
+      config.integrator.kind = integrator;
       config.duration = 2.0;
       config.save_every = 7;
       const BatchKernel kernel(config, controller_for(controller), DipParams{});
@@ -154,7 +206,7 @@ TEST(BatchKernel, whole_runs_match_the_scalar_path) {
         std::vector<double> state(6 * samples), control(samples);
         const TaskSummary scalar = kernel.scalar().run(tasks[i], {state, control});
         SCOPED_TRACE(std::string(to_string(controller)) + " " + std::string(to_string(model)) +
-                     " task " + std::to_string(i));
+                     " " + std::string(to_string(integrator)) + " task " + std::to_string(i));
         ASSERT_EQ(batch[i].status, scalar.status) << scalar.message;
         EXPECT_EQ(batch[i].steps, scalar.steps);
         EXPECT_TRUE(same_bits(batch[i].failure_time_s, scalar.failure_time_s));
@@ -177,11 +229,13 @@ TEST(BatchKernel, whole_runs_match_the_scalar_path) {
 }
 
 // A task's bits do not depend on its lane, its neighbours or how full its batch is.
+// dp45: the probe's sub-steps do not depend on how many its neighbours need.
 TEST(BatchKernel, result_is_independent_of_lane_neighbours_and_batch_fill) {
   const std::vector<TaskSpec> pool = random_tasks(40, 3);
-  SimConfig config;
-  config.duration = 1.0;
-  for (const KernelIsa isa : supported_isas()) {
+  for (const auto& [integrator, isa] : integrators_by_isas()) {
+    SimConfig config;
+    config.duration = 1.0;
+    config.integrator.kind = integrator;
     const BatchKernel kernel(config, controller_for(ControllerKind::sta_smc), DipParams{}, isa);
     const TaskSpec& probe = pool[0];
     const TaskSummary alone = run(kernel, {probe})[0];
@@ -229,6 +283,46 @@ TEST(BatchKernel, failing_lanes_stop_while_the_others_go_on) {
 
 // Invalid parameters and starts outside the bounds end before the first step, exactly as
 // SequentialOrchestrator reports them.
+// dp45: one lane needs sub-steps below min_step and gives up mid-run (status error, the
+// scalar path's message), one diverges; the others finish exactly as alone and as the
+// scalar path does.
+TEST(BatchKernel, a_dp45_lane_giving_up_does_not_disturb_the_others) {
+  SimConfig config;
+  config.duration = 1.0;
+  config.integrator.kind = IntegratorKind::dp45;
+  config.integrator.min_step = 2e-3;
+  config.bounds.max_abs_velocity = 1e308;
+  std::vector<TaskSpec> tasks = random_tasks(7, 8, 0.1);
+  tasks[2].initial_state << 0.0, 0.2, -0.2, 0.0, 60.0, -60.0;  // fast spin: tiny steps
+  tasks[5].initial_state[theta1_dot] = 1e160;                  // ω² overflows: NaN
+  for (const KernelIsa isa : supported_isas()) {
+    const BatchKernel kernel(config, controller_for(ControllerKind::lqr), DipParams{}, isa);
+    ASSERT_TRUE(kernel.is_vectorised());
+    const auto together = run(kernel, tasks);
+    EXPECT_EQ(together[2].status, TaskStatus::error) << together[2].message;
+    EXPECT_NE(std::string(together[2].message).find("min_step"), std::string::npos);
+    EXPECT_GT(together[2].rejected_steps, 0);
+    EXPECT_EQ(together[5].status, TaskStatus::diverged);
+    EXPECT_EQ(together[5].steps, 1);
+    for (const std::size_t i : {0u, 1u, 3u, 4u, 6u}) {
+      EXPECT_EQ(together[i].status, TaskStatus::completed) << "task " << i;
+      EXPECT_EQ(together[i].steps, 100);
+    }
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+      expect_bitwise_equal(together[i], run(kernel, {tasks[i]})[0]);
+      const TaskSummary scalar = kernel.scalar().run(tasks[i]);
+      SCOPED_TRACE(std::string(to_string(isa)) + " task " + std::to_string(i));
+      EXPECT_EQ(together[i].status, scalar.status) << scalar.message;
+      EXPECT_EQ(together[i].steps, scalar.steps);
+      EXPECT_TRUE(same_bits(together[i].failure_time_s, scalar.failure_time_s));
+      EXPECT_EQ(std::string(together[i].message), std::string(scalar.message));
+      EXPECT_EQ(together[i].integrator_steps, scalar.integrator_steps);
+      EXPECT_EQ(together[i].rejected_steps, scalar.rejected_steps);
+      EXPECT_LE(relative_difference(together[i].final_state, scalar.final_state), 1e-10);
+    }
+  }
+}
+
 TEST(BatchKernel, tasks_that_cannot_start_are_reported_as_the_scalar_path_does) {
   SimConfig config;
   config.duration = 0.5;
@@ -249,11 +343,13 @@ TEST(BatchKernel, tasks_that_cannot_start_are_reported_as_the_scalar_path_does) 
 
 // AVX2 and AVX-512 use the same SLEEF FMA sin/cos and the same operations: equal bits.
 // SSE2 uses SLEEF's non-FMA sin/cos, which differs in the last bit for some inputs.
+// dp45 too: SLEEF's FMA pow is the same on both.
 TEST(BatchKernel, avx2_and_avx512_give_identical_bits_and_sse2_agrees_closely) {
-  SimConfig config;
-  config.duration = 3.0;
   const std::vector<TaskSpec> tasks = random_tasks(21, 6, 0.2);
-  for (const ControllerKind controller : all_controllers) {
+  for (const auto& [controller, integrator] : controllers_by_integrators()) {
+    SimConfig config;
+    config.duration = 3.0;
+    config.integrator.kind = integrator;
     const BatchKernel sse2(config, controller_for(controller), DipParams{}, KernelIsa::sse2);
     const auto reference = run(sse2, tasks);
     if (is_supported(KernelIsa::avx2) && is_supported(KernelIsa::avx512)) {
@@ -375,18 +471,62 @@ TEST(BatchKernel, rk4_and_euler_converge_at_their_order) {
   EXPECT_LT(euler_ratio, 2.3);
 }
 
-TEST(BatchKernel, dp45_runs_every_task_on_the_scalar_path) {
+/// Final state after 0.5 s of the unforced plant with dp45 at `rtol` (atol = rtol/1000),
+/// 100 ms periods (long enough for the tolerance, not the period, to set the sub-steps), on
+/// every ISA (they must agree).
+State dp45_final_state(double rtol) {
+  SimConfig config;
+  config.duration = 0.5;
+  config.dt = 0.1;
+  config.integrator.kind = IntegratorKind::dp45;
+  config.integrator.rtol = rtol;
+  config.integrator.atol = rtol * 1e-3;
+  config.bounds = {1e300, 1e300, 1e300};
+  ControllerConfig open;
+  open.kind = ControllerKind::open_loop;
+  TaskSpec task;
+  task.initial_state << 0.0, 0.2, -0.1, 0.1, 0.3, -0.2;
+  State first;
+  for (const KernelIsa isa : supported_isas()) {
+    const BatchKernel kernel(config, open, DipParams{}, isa);
+    const TaskSummary s = run(kernel, {task})[0];
+    const State x = Eigen::Map<const State>(s.final_state);
+    if (isa == KernelIsa::sse2) {
+      first = x;
+      const TaskSummary scalar = kernel.scalar().run(task);
+      EXPECT_EQ(s.integrator_steps, scalar.integrator_steps);
+      EXPECT_EQ(s.rejected_steps, scalar.rejected_steps);
+      EXPECT_LE(relative_difference(s.final_state, scalar.final_state), 1e-10);
+    }
+    EXPECT_LE((x - first).norm(), 1e-12 * first.norm()) << to_string(isa);
+  }
+  return first;
+}
+
+// The lockstep dp45's global error follows its tolerance, against RK4 at h = 0.1 ms.
+TEST(BatchKernel, dp45_error_follows_its_tolerance) {
+  const State reference = final_state(IntegratorKind::rk4, 1e-4);
+  const double loose = (dp45_final_state(1e-4) - reference).norm() / reference.norm();
+  const double tight = (dp45_final_state(1e-8) - reference).norm() / reference.norm();
+  RecordProperty("dp45_relative_error_rtol_1e-4", std::to_string(loose));
+  RecordProperty("dp45_relative_error_rtol_1e-8", std::to_string(tight));
+  // Measured: 1.8e-5 and 1.9e-9, the error proportional to the tolerance.
+  EXPECT_LT(loose, 1e-3);
+  EXPECT_LT(tight, 1e-7);
+  EXPECT_LT(tight, loose / 1000.0);
+}
+
+// dp45 runs in lockstep (no scalar fallback), with SLEEF's pow in the file's math record.
+TEST(BatchKernel, dp45_runs_in_lockstep) {
   SimConfig config;
   config.duration = 0.5;
   config.integrator.kind = IntegratorKind::dp45;
-  const BatchKernel kernel(config, controller_for(ControllerKind::lqr), DipParams{});
-  EXPECT_FALSE(kernel.is_vectorised());
-  EXPECT_EQ(kernel.width(), 1);
-  EXPECT_EQ(kernel.info().numerics, "scalar-libm");
-  const std::vector<TaskSpec> tasks = random_tasks(3, 7);
-  const auto batch = run(kernel, tasks);
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    expect_bitwise_equal(batch[i], kernel.scalar().run(tasks[i]));
+  for (const KernelIsa isa : supported_isas()) {
+    const BatchKernel kernel(config, controller_for(ControllerKind::lqr), DipParams{}, isa);
+    EXPECT_TRUE(kernel.is_vectorised());
+    EXPECT_EQ(kernel.width(), kernel_width(isa));
+    EXPECT_NE(kernel.info().math.find("pow u10"), std::string::npos) << kernel.info().math;
+    EXPECT_EQ(kernel.info().numerics, isa == KernelIsa::sse2 ? "sleef-nofma" : "sleef-fma");
   }
 }
 

@@ -54,6 +54,9 @@ class DipModel {
   DipParams params_;
   // Constants of the mass matrix and forcing, derived once from params_ (design.md).
   double m_total_, a_, b_, d_, j1_, j2_;
+  // Products the right-hand side would otherwise form per evaluation (same rounding: the
+  // expressions evaluate them first): a·g, b·g, 1/m_total (the first LDLᵀ pivot).
+  double ag_, bg_, inv_m_total_;
 };
 
 }  // namespace simorch

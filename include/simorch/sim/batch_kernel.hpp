@@ -33,9 +33,9 @@ KernelIsa selected_kernel_isa();
 
 /// What a run's numbers were computed with; recorded per run segment in the batch file.
 struct KernelInfo {
-  std::string isa;   ///< "sse2", "avx2", "avx512", or "scalar" (dp45 etc.)
+  std::string isa;   ///< "sse2", "avx2", "avx512", or "scalar" (controllers it lacks)
   int width = 1;     ///< tasks per batch
-  std::string math;  ///< e.g. "SLEEF 3.5.1 finz_sincos u35"
+  std::string math;  ///< e.g. "SLEEF 3.5.1 finz_sincos u35" (+ ", pow u10" for dp45)
   /// Results are bitwise identical between runs whose `numerics` match: "sleef-fma"
   /// (avx2, avx512), "sleef-nofma" (sse2), "scalar-libm" (the one-task path).
   std::string numerics;
@@ -50,8 +50,8 @@ std::string numerics_of(std::string_view description);
 /// Runs many tasks of one study W at a time in lockstep (structure of arrays, one SIMD
 /// lane per task; docs/kernel.md). Every task takes the same code path whatever its lane
 /// and however full its batch (partial batches are padded), so its result is bitwise the
-/// same in any batch. Studies the kernel does not cover (dp45, or a controller it does not
-/// know) run every task through SequentialOrchestrator instead (is_vectorised() false).
+/// same in any batch. Studies the kernel does not cover (a controller it does not know)
+/// run every task through SequentialOrchestrator instead (is_vectorised() false).
 /// Immutable after construction and safe to share between threads.
 class BatchKernel {
  public:
