@@ -11,4 +11,7 @@
 #define SIMORCH_KERNEL_POW Sleef_finz_powd4_u10avx2
 #define SIMORCH_KERNEL_SQRT(x) _mm256_sqrt_pd(x)
 #define SIMORCH_KERNEL_MUL_ADD(a, b, c) _mm256_fmadd_pd(a, b, c)
+#define SIMORCH_KERNEL_NMUL_ADD(a, b, c) _mm256_fnmadd_pd(a, b, c)
+#define SIMORCH_KERNEL_MUL_SUB(a, b, c) _mm256_fmsub_pd(a, b, c)
+#define SIMORCH_KERNEL_ANY(m) _mm256_movemask_pd(__builtin_bit_cast(__m256d, m)) != 0
 #include "sim/batch_kernel_isa.inc"

@@ -12,4 +12,8 @@
 // The masked form: _mm512_sqrt_pd trips GCC 12's -Wmaybe-uninitialized (_mm512_undefined_pd).
 #define SIMORCH_KERNEL_SQRT(x) _mm512_mask_sqrt_pd(x, 0xFF, x)
 #define SIMORCH_KERNEL_MUL_ADD(a, b, c) _mm512_fmadd_pd(a, b, c)
+#define SIMORCH_KERNEL_NMUL_ADD(a, b, c) _mm512_fnmadd_pd(a, b, c)
+#define SIMORCH_KERNEL_MUL_SUB(a, b, c) _mm512_fmsub_pd(a, b, c)
+#define SIMORCH_KERNEL_ANY(m) \
+  _mm512_test_epi64_mask(__builtin_bit_cast(__m512i, m), __builtin_bit_cast(__m512i, m)) != 0
 #include "sim/batch_kernel_isa.inc"

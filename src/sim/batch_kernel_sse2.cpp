@@ -11,4 +11,7 @@
 #define SIMORCH_KERNEL_POW Sleef_cinz_powd2_u10sse2
 #define SIMORCH_KERNEL_SQRT(x) _mm_sqrt_pd(x)
 #define SIMORCH_KERNEL_MUL_ADD(a, b, c) ((a) * (b) + (c))
+#define SIMORCH_KERNEL_NMUL_ADD(a, b, c) ((c) - (a) * (b))
+#define SIMORCH_KERNEL_MUL_SUB(a, b, c) ((a) * (b) - (c))
+#define SIMORCH_KERNEL_ANY(m) _mm_movemask_pd(__builtin_bit_cast(__m128d, m)) != 0
 #include "sim/batch_kernel_isa.inc"
