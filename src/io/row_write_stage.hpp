@@ -1,10 +1,10 @@
 #pragma once
 
 // The HDF5 half of BatchWriter::write, on a thread of its own. The calling thread
-// transposes a block, journals it and regenerates its /tasks rows; this stage then writes
-// the block's HDF5 rows while the caller already prepares the next one. The two halves
-// take about the same time, so they overlap instead of adding up (bench/README.md,
-// "Writer ingest").
+// transposes a block, journals it and regenerates the first part of its /tasks rows; this
+// stage regenerates the rest and writes the block's HDF5 rows while the caller already
+// prepares the next one. The two halves take about the same time, so they overlap instead
+// of adding up (bench/README.md, "Writer ingest").
 //
 // The journal record of a block is written before the block is queued, so every write()
 // that returned is in the journal whatever happens to the HDF5 rows (docs/resume.md).
@@ -29,6 +29,7 @@ namespace simorch::io_detail {
 struct PendingRows {
   RowBlock block;
   TaskInputs inputs;
+  std::size_t inputs_done = 0;   ///< rows [0, inputs_done) of `inputs` are filled
   std::vector<double> states;    ///< size()·K·6, block order; empty without trajectories
   std::vector<double> controls;  ///< size()·K
 };

@@ -4,19 +4,26 @@
 
 namespace simorch::io_detail {
 
-void TaskInputs::compute(const StudyPlan& plan, const RowBlock& block, bool with_params) {
+void TaskInputs::resize(const StudyPlan& plan, const RowBlock& block, bool with_params) {
   const std::size_t n = block.size();
-  const std::size_t num_axes = plan.axes().size();
   initial_state.resize(n * 6);
   params.resize(with_params ? n * DipParams::count : 0);
-  grid.resize(n * num_axes);
+  grid.resize(n * plan.axes().size());
   samples.resize(n);
   cases.resize(n);
   points.resize(n);
+}
+
+void TaskInputs::compute(const StudyPlan& plan, const RowBlock& block, std::size_t begin,
+                         std::size_t end) {
+  const std::size_t num_axes = plan.axes().size();
+  const bool with_params = !params.empty();
   for (const RowBlock::Run& run : block.runs()) {
-    for (std::uint64_t r = 0; r < run.count; ++r) {
-      const std::uint64_t id = run.first + r;
-      const auto i = static_cast<std::size_t>(run.offset + r);
+    const auto first_row = static_cast<std::size_t>(run.offset);
+    const std::size_t from = std::max(begin, first_row);
+    const std::size_t to = std::min(end, first_row + static_cast<std::size_t>(run.count));
+    for (std::size_t i = from; i < to; ++i) {
+      const std::uint64_t id = run.first + (i - first_row);
       const TaskCoordinates at = plan.coordinates(id);
       samples[i] = at.sample;
       cases[i] = static_cast<std::int32_t>(at.case_index);
@@ -31,6 +38,11 @@ void TaskInputs::compute(const StudyPlan& plan, const RowBlock& block, bool with
       }
     }
   }
+}
+
+void TaskInputs::compute(const StudyPlan& plan, const RowBlock& block, bool with_params) {
+  resize(plan, block, with_params);
+  compute(plan, block, 0, block.size());
 }
 
 }  // namespace simorch::io_detail

@@ -2,8 +2,8 @@
 
 // The /tasks rows of a block: each task's initial state, plant parameters, sample, case,
 // grid point and grid values, regenerated from (plan, task id) rather than sent with the
-// results. Computed by the writer's calling thread while its HDF5 stage writes the
-// previous block (row_write_stage.hpp).
+// results. The draws are the writer's largest per-task cost, so BatchWriter splits a
+// block's rows between its calling thread and its HDF5 stage (row_write_stage.hpp).
 
 #include <cstddef>
 #include <cstdint>
@@ -21,7 +21,12 @@ struct TaskInputs {
   std::vector<std::uint64_t> samples, points;
   std::vector<std::int32_t> cases;
 
-  /// Fills every row of `block`; `with_params` as the file has /tasks/params.
+  /// Sizes the rows for `block`; `with_params` as the file has /tasks/params.
+  void resize(const StudyPlan& plan, const RowBlock& block, bool with_params);
+  /// Fills rows [begin, end) of `block` (block order), after resize(). Disjoint ranges
+  /// may be filled by different threads.
+  void compute(const StudyPlan& plan, const RowBlock& block, std::size_t begin, std::size_t end);
+  /// resize() and every row.
   void compute(const StudyPlan& plan, const RowBlock& block, bool with_params);
 };
 
