@@ -44,7 +44,7 @@ AdvanceStatus dp45_advance(const DipModel& model, State& x, double u, double dt,
   bool failed_non_finite = false;
   // u changes at each period start, so the FSAL stage of the last period cannot be reused.
   State k1 = model.derivative(x, u);
-  if (!k1.allFinite()) return AdvanceStatus::non_finite;
+  if (!all_finite(k1)) return AdvanceStatus::non_finite;
   for (;;) {
     // Land exactly on the end of the period: the controller samples the state there.
     const double remaining = dt - t;
@@ -99,7 +99,8 @@ AdvanceStatus dp45_advance(const DipModel& model, State& x, double u, double dt,
 
 }  // namespace
 
-Integrator::Integrator(const IntegratorOptions& options) noexcept : options_(options) {}
+Integrator::Integrator(const IntegratorOptions& options) noexcept
+    : options_(options), last_error_(integrate_detail::dopri::initial_error_memory) {}
 
 AdvanceStatus Integrator::advance(const DipModel& model, State& x, double u, double dt) noexcept {
   if (!all_finite(x) || !std::isfinite(u)) return AdvanceStatus::non_finite;

@@ -65,12 +65,6 @@ std::vector<const ColumnSpec*> sparse_summary_columns() {
   return summary_columns([](const ColumnSpec& c) { return c.type == ElementType::text; });
 }
 
-std::size_t journal_bytes_per_row() noexcept {
-  std::size_t bytes = 0;
-  for (const ColumnSpec* c : dense_summary_columns()) bytes += dense_row_bytes(*c);
-  return bytes;
-}
-
 std::uint32_t row_layout_id() noexcept {
   Crc32 crc;
   for (const ColumnSpec& c : batch_columns()) {

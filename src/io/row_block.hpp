@@ -73,10 +73,6 @@ class RowBlock {
 std::vector<const ColumnSpec*> dense_summary_columns();
 std::vector<const ColumnSpec*> sparse_summary_columns();
 
-/// Bytes one task adds to a journal results record (its dense columns and its run share;
-/// text and trajectories not counted), for the space estimate.
-std::size_t journal_bytes_per_row() noexcept;
-
 /// An identifier of the summary columns' layout (paths, types, widths), recorded in the
 /// journal header: a journal whose rows were laid out by another schema is refused.
 std::uint32_t row_layout_id() noexcept;

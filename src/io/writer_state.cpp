@@ -104,10 +104,6 @@ void WriterState::start_segment() {
 void WriterState::write_rows(const TaskSummary* rows, std::size_t count, const double* states,
                              const double* controls) {
   block.assign(rows, count);
-  write_block(states, controls);
-}
-
-void WriterState::write_block(const double* states, const double* controls) {
   inputs.compute(plan, block, with_params);
   datasets->write_block(block, inputs, states, controls);
   mark_done(block);

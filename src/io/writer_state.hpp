@@ -57,12 +57,10 @@ struct WriterState {
   void start_new_journal();
   /// Journals a segment_start record and marks the file running.
   void start_segment();
-  /// Writes rows sorted by id (through `block`) and marks them done.
+  /// Writes rows sorted by id through `block` (one hyperslab per column per contiguous
+  /// run of ids) and marks them done; `states`/`controls` in row order, or null.
   void write_rows(const TaskSummary* rows, std::size_t count, const double* states,
                   const double* controls);
-  /// Writes `block` (one hyperslab per column per contiguous run of ids) and marks its
-  /// rows done; `states`/`controls` in block order, or null.
-  void write_block(const double* states, const double* controls);
   /// Appends `rows` with its trajectories as one results record.
   void journal_block(RowBlock& rows, const double* states, const double* controls);
   /// Marks the tasks of `rows` done.

@@ -79,7 +79,7 @@ struct RankAccount {
 
   void count(const TaskSummary& row) noexcept {
     ++tasks;
-    if (row.status != TaskStatus::not_run && row.status != TaskStatus::pending) ++simulated;
+    if (is_simulated(row.status)) ++simulated;
   }
 };
 

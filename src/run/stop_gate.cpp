@@ -33,7 +33,7 @@ std::uint64_t StopGate::group_of(const TaskCoordinates& at) const noexcept {
 }
 
 void StopGate::record_done(std::uint64_t id, TaskStatus status, bool is_success) {
-  if (!is_active() || status == TaskStatus::pending || status == TaskStatus::not_run) return;
+  if (!is_active() || !is_simulated(status)) return;
   const TaskCoordinates at = plan_.coordinates(id);
   tracker_.record(group_of(at), at.sample, is_success);
 }
@@ -93,7 +93,8 @@ std::vector<ResultBlock> StopGate::admit(ResultBlock block) {
     const std::uint64_t group = group_of(at);
     const bool was_open = !tracker_.stop_point(group).has_value();
     tracker_.record(group, at.sample, s.success != 0);
-    if (was_open && tracker_.stop_point(group)) publish(group, *tracker_.stop_point(group));
+    if (!was_open) continue;
+    if (const auto stop = tracker_.stop_point(group)) publish(group, *stop);
   }
   held_.push_back(std::move(block));
   // Release every block whose rows are all decided; the rest wait for earlier samples.

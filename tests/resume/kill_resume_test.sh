@@ -37,10 +37,11 @@ if [[ "$case_name" == in_use ]]; then
   sed -i 's/samples: 8000/samples: 400000/; s/save_every: 50/save_every: 0/' study.yaml
 fi
 if [[ "$case_name" == kill9_plan ]]; then
-  # ~2 s on two cores: 2 cases x 6 grid points stopping between 1024 and 4096 samples.
+  # ~2 s on two cores with the batch kernel: 2 cases x 6 grid points of 10 s tasks, stopping
+  # between 1024 and 4096 samples.
   sed -e 's/  samples: 12/  samples: 8192\n  stop: {success_ci_half_width: 0.02, confidence: 0.95, min_samples: 1024, check_every: 1024}/' \
     -e 's/sampling: random/sampling: sobol/' -e 's/save_every: 20/save_every: 0/' \
-    -e 's/duration: 1.0/duration: 3.0/' "$here/../mpi/data/plan_study.yaml" >study.yaml
+    -e 's/duration: 1.0/duration: 10.0/' "$here/../mpi/data/plan_study.yaml" >study.yaml
 fi
 if [[ "$case_name" == late_signal || "$case_name" == between_renames ]]; then
   # Each signalled attempt finishes only its in-flight chunks: a short study completes.

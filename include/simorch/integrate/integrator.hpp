@@ -51,8 +51,8 @@ class Integrator {
 
  private:
   IntegratorOptions options_;
-  double last_step_ = 0.0;    ///< dp45: accepted step size carried into the next period.
-  double last_error_ = 1e-4;  ///< dp45: previous accepted error norm (PI step control).
+  double last_step_ = 0.0;  ///< dp45: accepted step size carried into the next period.
+  double last_error_;       ///< dp45: previous accepted error norm (PI step control).
   StepCounts counts_;
 };
 

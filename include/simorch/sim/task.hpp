@@ -30,6 +30,12 @@ constexpr bool is_failure(TaskStatus status) noexcept {
          status == TaskStatus::error;
 }
 
+/// True for the statuses of a task that was simulated: neither pending nor skipped past a
+/// stop (not_run).
+constexpr bool is_simulated(TaskStatus status) noexcept {
+  return status != TaskStatus::pending && status != TaskStatus::not_run;
+}
+
 /// Everything one simulation needs beyond the study: a pure function of (study, id).
 struct TaskSpec {
   std::uint64_t id = 0;
